@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 
 Path = tuple[str | int, ...]
+_CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 
 
 class YamlError(ValueError):
@@ -49,6 +51,8 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]
     if id(node) in seen:
         raise YamlError("YAML aliases (&anchor / *alias) are not accepted", node.start_mark.line + 1)
     seen.add(id(node))
+    if node.tag not in ALLOWED_TAGS:
+        raise YamlError(f"YAML tag {node.tag!r} is not accepted", node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -61,9 +65,7 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), lines, seen) for i, item in enumerate(node.value)]
-    # A scalar: let the safe constructor resolve it (int, float, bool, null, str).
-    if node.tag.startswith("tag:yaml.org,2002:") is False:
-        raise YamlError(f"YAML tag {node.tag!r} is not accepted", node.start_mark.line + 1)
+    # A scalar: let the safe constructor resolve it (int, float, bool, null, str, timestamp).
     constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
     yaml.constructor.SafeConstructor.__init__(constructor)
     return constructor.construct_object(node, deep=True)

@@ -57,17 +57,30 @@ def iri(curie: str) -> URIRef:
     return URIRef(expand(curie))
 
 
+@dataclass
+class LoadedRecord:
+    """A record's triples and, for every node minted from it, the field path and line it came from."""
+
+    graph: Graph
+    locations: dict[URIRef, tuple[str, int | None]]
+    file: str
+
+
 def load_record(path: str | FsPath) -> Graph:
     """Read one case record file and return its triples; raise RecordInvalid with every problem."""
+    return read_record(path).graph
+
+
+def read_record(path: str | FsPath) -> LoadedRecord:
     path = FsPath(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise RecordInvalid([Problem(path.name, "(file)", None, "file is not UTF-8 text")]) from None
-    return record_to_graph(text, path.name)
+    return parse_record(text, path.name)
 
 
-def record_to_graph(text: str, file_name: str) -> Graph:
+def parse_record(text: str, file_name: str) -> LoadedRecord:
     try:
         data, lines = load(text)
     except YamlError as exc:
@@ -76,7 +89,7 @@ def record_to_graph(text: str, file_name: str) -> Graph:
     graph = builder.build(data)
     if builder.problems:
         raise RecordInvalid(builder.problems)
-    return graph
+    return LoadedRecord(graph, builder.locations, file_name)
 
 
 class _RecordBuilder:
@@ -89,6 +102,7 @@ class _RecordBuilder:
         self.pending_refs: list[tuple[URIRef, schema.Field, Any, Path]] = []
         self.evidence_code = DEFAULT_EVIDENCE_CODE
         self.publication: URIRef | None = None
+        self.locations: dict[URIRef, tuple[str, int | None]] = {}  # node -> (field path, line)
 
     # -- problems -------------------------------------------------------------------------------
     def problem(self, path: Path, message: str, value: Any = None) -> None:
@@ -224,6 +238,7 @@ class _RecordBuilder:
             else:
                 self.ids[local] = (subject, data.get("type", part.name), path)
         self.graph.add((subject, RDF.type, iri(part.node_class)))
+        self.locations[subject] = (format_path(path), self.lines.get(path))
         self.add_fields(part.fields, part.name, data, path, subject)
         if "quote" in part.by_name:
             self.add_quotes(data, path, subject)
@@ -275,6 +290,7 @@ class _RecordBuilder:
                 return
             self.graph.add((subject, predicate, node))
             self.graph.add((node, RDF.type, iri(spec.node_class)))
+            self.locations[node] = (format_path(path), self.lines.get(path))
             self.add_fields(spec.fields, spec.name, value, path, node)
 
     def check_literal(self, value: Any, kind: str, path: Path) -> Literal | None:
@@ -299,7 +315,7 @@ class _RecordBuilder:
         elif kind == "decimal":
             number = _as_decimal(value)
             if number is not None:
-                return Literal(number, datatype=XSD.decimal)
+                return Literal(_canonical_decimal(number), datatype=XSD.decimal)
             self.problem(path, "expected a number written as digits, e.g. 5.0e6 (units go in 'unit')", value)
         return None
 
@@ -313,6 +329,8 @@ class _RecordBuilder:
 
     def add_quotes(self, data: dict, path: Path, subject: URIRef) -> None:
         quotes = data.get("quote")
+        if quotes is None:
+            return  # already reported as a missing required field
         quotes = quotes if isinstance(quotes, list) else [quotes]
         code = data.get("evidence_code") or self.evidence_code
         for i, quote in enumerate(quotes):
@@ -321,6 +339,7 @@ class _RecordBuilder:
                 self.problem(quote_path, "a quote is the source's own words, as text", quote)
                 continue
             node = URIRef(f"{subject}/quote-{i + 1}")
+            self.locations[node] = (format_path(quote_path), self.lines.get(quote_path))
             self.graph.add((subject, iri("emkg:hasEvidence"), node))
             self.graph.add((node, RDF.type, iri("emkg:EvidenceQuote")))
             self.graph.add((node, RDF.type, iri("oa:TextQuoteSelector")))
@@ -350,3 +369,9 @@ def _as_decimal(value: Any) -> decimal.Decimal | None:
     if isinstance(value, str) and re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", value.strip()):
         return decimal.Decimal(value.strip())
     return None
+
+
+def _canonical_decimal(number: decimal.Decimal) -> str:
+    """xsd:decimal in canonical form ('21.0', '5000000.0'), so every RDF syntax writes the same literal."""
+    text = format(number.normalize(), "f")
+    return text if "." in text else text + ".0"

@@ -1,0 +1,133 @@
+"""The `emkg` command line: thin commands over the library.
+
+Heavy imports (rdflib, pyshacl, owlready2) happen inside the commands that need them, so that
+`emkg --help` and `emkg query` start fast. Exit codes: 0 ok, 1 validation or QC failure, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from emkg import __version__, paths
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="emkg")
+def main() -> None:
+    """emkg: the Extramedullary relapse Knowledge Graph (CAR-T for extramedullary relapse of B-ALL)."""
+
+
+@main.command()
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None,
+              help="where to write the store and release files (default: build/)")
+@click.option("--seeds", type=click.Path(path_type=Path), default=None,
+              help="folder of source texts to check quotes against (default: ../shared/seeds or $EMKG_SEEDS)")
+@click.option("--no-quote-check", is_flag=True, help="skip checking quotes against the source texts")
+def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> None:
+    """Build the graph from ontology/ and evidence/, validate it, write build/store and build/release."""
+    from emkg.build import BuildFailed
+    from emkg.build import build as run_build
+
+    try:
+        report = run_build(build_dir, seeds_dir=seeds, check_quotes=not no_quote_check)
+    except BuildFailed as exc:
+        lines = "\n".join(f"  {p}" for p in exc.problems)
+        _fail(f"build failed: {exc}\n{lines}", 1)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    quotes = "quotes checked against sources" if report.quotes_checked else "quotes NOT checked"
+    click.echo(f"built {report.triples} triples from {report.records} record(s) in {report.seconds:.1f} s; "
+               f"{quotes}; store: {paths.store_dir(report.build_dir)}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to query")
+def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None) -> None:
+    """Run the stored query NAME (see `emkg queries`) on the built graph."""
+    from emkg import catalogue, output, store
+
+    given = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--param takes NAME=VALUE, got {item!r}", 2)
+        given[key.strip()] = value
+    try:
+        stored = catalogue.get(name)
+        bindings = stored.bindings(given)
+        db = store.open_read_only(paths.store_dir(build_dir))
+    except catalogue.CatalogueError as exc:
+        _fail(f"error: {exc}", 2)
+    except store.StoreMissing as exc:
+        _fail(f"error: {exc}", 2)
+    columns, rows = store.select(db, stored.text, bindings)
+    click.echo(output.render(columns, rows, fmt), nl=False)
+
+
+@main.command("queries")
+def list_queries() -> None:
+    """List the stored queries with their summaries and parameters."""
+    from emkg import catalogue
+
+    for stored in catalogue.catalogue().values():
+        params = " ".join(f"[{p.name}:{p.type}]" for p in stored.params)
+        click.echo(f"{stored.name}  {params}".rstrip())
+        click.echo(f"    {stored.summary}")
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def validate_cmd(files: tuple[Path, ...], fmt: str) -> None:
+    """Validate case record file(s) against the format and the SHACL shapes.
+
+    Exit 0: all valid; 1: a record is invalid (each problem names field and line); 2: unusable input.
+    """
+    import json
+
+    from emkg.validate import validate_file
+
+    outcomes = [validate_file(path) for path in files]
+    if fmt == "json":
+        click.echo(json.dumps([{"file": o.file, "valid": o.code == 0, "exit": o.code, "problems": o.details}
+                               for o in outcomes], indent=2, default=str))
+    else:
+        for outcome in outcomes:
+            verdict = {0: "valid", 1: "INVALID", 2: "UNUSABLE"}[outcome.code]
+            click.echo(f"{outcome.file}: {verdict}" + (f" ({len(outcome.problems)} problem(s))" if outcome.problems else ""))
+            for problem in outcome.problems:
+                click.echo(f"  {problem}")
+    sys.exit(max(o.code for o in outcomes))
+
+
+@main.command("record-format")
+def record_format() -> None:
+    """Print the field reference of the case record format (evidence/README.md)."""
+    from loaders.record_docs import markdown
+
+    click.echo(markdown(), nl=False)
+
+
+@main.command()
+@click.option("--terms", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
+              help="folder of verified .obo slices (default: ../shared/ontology-terms)")
+def imports(terms: Path | None) -> None:
+    """Regenerate ontology/imports/ from the verified term slices."""
+    from emkg.imports import write_modules
+
+    terms = terms or paths.PROJECT_ROOT.parent / "shared" / "ontology-terms"
+    if not terms.is_dir():
+        _fail(f"error: no term folder at {terms}; pass --terms", 2)
+    for written in write_modules(terms, paths.IMPORTS_DIR):
+        click.echo(f"wrote {written.relative_to(paths.PROJECT_ROOT)}")
