@@ -105,10 +105,30 @@ def validate_cmd(files: tuple[Path, ...], fmt: str) -> None:
     else:
         for outcome in outcomes:
             verdict = {0: "valid", 1: "INVALID", 2: "UNUSABLE"}[outcome.code]
-            click.echo(f"{outcome.file}: {verdict}" + (f" ({len(outcome.problems)} problem(s))" if outcome.problems else ""))
+            count = f" ({len(outcome.problems)} problem(s))" if outcome.problems else ""
+            click.echo(f"{outcome.file}: {verdict}{count}")
             for problem in outcome.problems:
                 click.echo(f"  {problem}")
     sys.exit(max(o.code for o in outcomes))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to describe")
+def stats(fmt: str, build_dir: Path | None) -> None:
+    """Coverage report: per publication patients, facts, findings and quotes; per relapse site patients."""
+    from emkg import output, store
+    from emkg.stats import SECTIONS
+
+    try:
+        db = store.open_read_only(paths.store_dir(build_dir))
+    except store.StoreMissing as exc:
+        _fail(f"error: {exc}", 2)
+    for title, sparql in SECTIONS:
+        columns, rows = store.select(db, sparql)
+        if fmt == "table":
+            click.echo(f"{title}\n")
+        click.echo(output.render(columns, rows, fmt))
 
 
 @main.command("record-format")

@@ -46,7 +46,8 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
         data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", advanced=True,
         allow_warnings=True, inplace=False, abort_on_first=False,
     )
-    violations = [_violation(report, shapes, result, locations or {}) for result in report.subjects(RDF.type, SH.ValidationResult)]
+    results = report.subjects(RDF.type, SH.ValidationResult)
+    violations = [_violation(report, shapes, result, locations or {}) for result in results]
     violations.sort(key=lambda v: (v.file or "", v.line or 0, v.focus, v.message))
     return conforms, violations, report
 

@@ -85,7 +85,8 @@ AGENT = Field(
     doc="the drugs of a regimen, each with its own dose and days",
     fields=(
         Field("drug", "emkg:agent", "term", required=True, doc="drug term, e.g. NCIT:C1094 (fludarabine)"),
-        quantity("dose", "emkg:hasDose", "dose per administration, e.g. {value: 30, unit: emkg:MilligramPerSquareMetre}"),
+        quantity("dose", "emkg:hasDose",
+                 "dose per administration, e.g. {value: 30, unit: emkg:MilligramPerSquareMetre}"),
         Field("route", "emkg:route", "term", doc="route, e.g. NCIT:C38267 (intrathecal)"),
         Field("days", "emkg:onDay", "int", many=True, doc="days relative to the anchor infusion"),
         Field("number_of_days", "emkg:numberOfDays", "int", doc="how many days when the days are not given"),
