@@ -13,9 +13,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib.compare import to_canonical_graph
+
 from emkg import paths, store
 from emkg.graph import knowledge_graph, ontology_graph, shapes_graph
 from emkg.quotes import missing_quotes
+from emkg.reason import fast_inferred_types, marked_triples
 from emkg.shacl import validate
 
 RELEASE_FILES = {"emkg.nt": "nt", "emkg.ttl": "turtle", "emkg.owl": "xml"}
@@ -37,6 +40,7 @@ class BuildReport:
     quotes_checked: bool
     seconds: float
     notes: list[str] = field(default_factory=list)
+    inferred: int = 0  # defined-class types added by the fast reasoning path
 
 
 def build(build_dir: Path | None = None, evidence_dir: Path | None = None, seeds_dir: Path | None = None,
@@ -47,7 +51,8 @@ def build(build_dir: Path | None = None, evidence_dir: Path | None = None, seeds
     if assembled.problems:
         raise BuildFailed(f"{len(assembled.problems)} problem(s) in the curated records; nothing was changed",
                           [str(p) for p in assembled.problems])
-    conforms, violations, _ = validate(assembled.graph, shapes_graph(), ontology_graph(), assembled.locations)
+    ontology = ontology_graph()
+    conforms, violations, _ = validate(assembled.graph, shapes_graph(), ontology, assembled.locations)
     errors = [v for v in violations if v.severity == "Violation"]
     if errors:
         raise BuildFailed(f"{len(errors)} SHACL violation(s); nothing was changed", [str(v) for v in errors])
@@ -63,9 +68,13 @@ def build(build_dir: Path | None = None, evidence_dir: Path | None = None, seeds
         notes += [f"no source text for {pub}: its quotes were not checked" for pub in unchecked]
     elif check_quotes:
         notes.append(f"source texts not found at {seeds}: quotes were not checked (set EMKG_SEEDS)")
+    # Defined classes (CNS relapse, severe CRS ...) filled in by the fast rule path, marked as inferred;
+    # `emkg reason` checks them against HermiT, which is too slow to run on every build.
+    inferred = fast_inferred_types(assembled.graph, ontology)
+    assembled.graph += marked_triples(inferred)
     _write_atomically(assembled.graph, build_dir)
     return BuildReport(len(assembled.graph), len(assembled.record_files), build_dir, quotes_checked,
-                       time.perf_counter() - started, notes)
+                       time.perf_counter() - started, notes, inferred=len(inferred))
 
 
 def _write_atomically(graph, build_dir: Path) -> None:
@@ -77,7 +86,10 @@ def _write_atomically(graph, build_dir: Path) -> None:
     try:
         for name, fmt in RELEASE_FILES.items():
             if fmt == "nt":
-                lines = sorted(set(graph.serialize(format="nt").splitlines()) - {""})
+                # Canonical blank-node labels (the ontology's OWL restrictions) + sorted lines: the same
+                # graph always gives the same bytes, so releases diff cleanly.
+                canonical = to_canonical_graph(graph)
+                lines = sorted(set(canonical.serialize(format="nt").splitlines()) - {""})
                 (release / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
             else:
                 graph.serialize(release / name, format=fmt, encoding="utf-8")
