@@ -151,3 +151,48 @@ def imports(terms: Path | None) -> None:
         _fail(f"error: no term folder at {terms}; pass --terms", 2)
     for written in write_modules(terms, paths.IMPORTS_DIR):
         click.echo(f"wrote {written.relative_to(paths.PROJECT_ROOT)}")
+
+
+@main.command("reason")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to reason over")
+@click.option("--no-explain", is_flag=True, help="on inconsistency, do not search for the individuals involved")
+def reason_cmd(build_dir: Path | None, no_explain: bool) -> None:
+    """Run HermiT on the built graph; compare its inferred types with the fast path the build used.
+
+    Prints, per defined class, how many individuals HermiT and the fast rule path put in it.
+    Exit 0: consistent and both agree; 1: inconsistent, or the two disagree; 2: no build.
+    """
+    import time
+
+    from rdflib import Graph
+
+    from emkg import reason
+    from emkg.graph import ontology_graph
+    from emkg.namespaces import compact
+
+    release = paths.release_dir(build_dir) / "emkg.nt"
+    if not release.is_file():
+        _fail(f"error: no built graph at {release}; run `emkg build` first", 2)
+    built = reason.without_inferred(Graph().parse(release, format="nt"))
+    ontology = ontology_graph()
+    data = built - ontology
+    started = time.perf_counter()
+    try:
+        hermit = reason.hermit_inferred_types(data, ontology, explain=not no_explain)
+    except reason.ReasoningError as exc:
+        _fail(f"error: {exc}", 1)
+    seconds = time.perf_counter() - started
+    fast = reason.fast_inferred_types(data, ontology)
+    width = max(len(compact(str(c))) for c in reason.defined_classes(ontology))
+    click.echo(f"{'defined class':<{width}}  HermiT  fast path  agree")
+    for cls in reason.defined_classes(ontology):
+        h = {s for s, c in hermit if c == cls}
+        f = {s for s, c in fast if c == cls}
+        click.echo(f"{compact(str(cls)):<{width}}  {len(h):>6}  {len(f):>9}  {'yes' if h == f else 'NO'}")
+    click.echo(f"HermiT: consistent, {len(hermit)} inferred type(s) in {seconds:.1f} s; "
+               f"fast path: {len(fast)}")
+    if hermit != fast:
+        for subject, cls in sorted(hermit ^ fast):
+            who = "HermiT only" if (subject, cls) in hermit else "fast path only"
+            click.echo(f"  {who}: {compact(str(subject))} a {compact(str(cls))}", err=True)
+        _fail("the fast path and HermiT disagree", 1)

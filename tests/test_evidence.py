@@ -34,3 +34,47 @@ def test_record_file_names_match_publication_ids():
 
 def test_evidence_folder_is_where_paths_says():
     assert paths.EVIDENCE_DIR.is_dir() and record_files()
+
+
+def _count(db, sparql: str) -> int:
+    (row,) = list(db.query(sparql))
+    return int(row[0].value)
+
+
+def test_graph_holds_every_curated_patient_and_cohort(built):
+    from emkg import store
+
+    db = store.open_read_only(paths.store_dir(built))
+    prefix = "PREFIX emkg: <https://w3id.org/emkg/>\n"
+    assert _count(db, prefix + "SELECT (COUNT(?p) AS ?n) WHERE { ?p a emkg:Patient }") == 11
+    per_publication = {
+        row[0].value.rsplit("/", 1)[-1]: (int(row[1].value), int(row[2].value))
+        for row in db.query(prefix + """
+            SELECT ?pub (COUNT(DISTINCT ?patient) AS ?patients) (COUNT(DISTINCT ?finding) AS ?findings) WHERE {
+              ?pub a emkg:Publication .
+              OPTIONAL { ?patient a emkg:Patient ; emkg:reportedIn ?pub }
+              OPTIONAL { ?cohort emkg:reportedIn ?pub . ?finding emkg:aboutCohort ?cohort }
+            } GROUP BY ?pub""")
+    }
+    assert per_publication["nct03919240-sscart19-skin-testis"][0] == 1
+    assert per_publication["chictr2100041852-cart19-combined-em-relapse-pediatric"][0] == 8
+    assert per_publication["chictr2100041852-cart19-combined-em-relapse-pediatric"][1] > 0
+    assert per_publication["chictr2000036350-allogeneic-cd19-cart-em-relapse-after-hsct"][0] == 0
+    assert per_publication["chictr2000036350-allogeneic-cd19-cart-em-relapse-after-hsct"][1] > 0
+    assert per_publication["kovalenko-2023-brexu-cel-leukemia-cutis"][0] == 1
+    assert per_publication["donor-derived-cd19-cart-em-relapse-after-autologous-cart"][0] == 1
+    cohort_size = prefix + "SELECT (SUM(?size) AS ?n) WHERE { ?c a emkg:Cohort ; emkg:cohortSize ?size }"
+    assert _count(db, cohort_size) == 8 + 7
+
+
+def test_every_count_finding_keeps_numerator_within_denominator_within_cohort(built):
+    from emkg import store
+
+    db = store.open_read_only(paths.store_dir(built))
+    bad = list(db.query("""PREFIX emkg: <https://w3id.org/emkg/>
+        SELECT ?finding WHERE {
+          ?finding emkg:aboutCohort ?cohort . ?cohort emkg:cohortSize ?size .
+          OPTIONAL { ?finding emkg:numerator ?num } OPTIONAL { ?finding emkg:denominator ?den }
+          FILTER((BOUND(?num) && BOUND(?den) && ?num > ?den) || (BOUND(?den) && ?den > ?size))
+        }"""))
+    assert not bad, bad
