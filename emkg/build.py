@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib.compare import to_canonical_graph
 
 from emkg import paths, store
-from emkg.graph import knowledge_graph, ontology_graph, shapes_graph
+from emkg.graph import knowledge_graph, shapes_graph
 from emkg.quotes import missing_quotes
 from emkg.reason import fast_inferred_types, marked_triples
 from emkg.shacl import validate
@@ -51,7 +51,7 @@ def build(build_dir: Path | None = None, evidence_dir: Path | None = None, seeds
     if assembled.problems:
         raise BuildFailed(f"{len(assembled.problems)} problem(s) in the curated records; nothing was changed",
                           [str(p) for p in assembled.problems])
-    ontology = ontology_graph()
+    ontology = assembled.ontology
     conforms, violations, _ = validate(assembled.graph, shapes_graph(), ontology, assembled.locations)
     errors = [v for v in violations if v.severity == "Violation"]
     if errors:

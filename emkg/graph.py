@@ -21,6 +21,7 @@ class Assembled:
     problems: list[Problem] = field(default_factory=list)
     locations: dict[URIRef, tuple[str, str, int | None]] = field(default_factory=dict)  # node -> file, path, line
     record_files: list[Path] = field(default_factory=list)
+    ontology: Graph = field(default_factory=Graph)  # the ontology + imports part of `graph`, parsed once
 
 
 def ontology_graph(ontology_dir: Path | None = None) -> Graph:
@@ -62,6 +63,7 @@ def evidence_graph(files: list[Path]) -> Assembled:
 def knowledge_graph(evidence_dir: Path | None = None, ontology_dir: Path | None = None) -> Assembled:
     """Ontology, imports and evidence in one graph (problems listed, nothing partial added)."""
     assembled = evidence_graph(record_files(evidence_dir))
-    assembled.graph += ontology_graph(ontology_dir)
+    assembled.ontology = ontology_graph(ontology_dir)
+    assembled.graph += assembled.ontology
     bind_prefixes(assembled.graph)
     return assembled

@@ -7,8 +7,11 @@ nothing here opens a network connection.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rdflib import Graph
 
 from emkg.graph import ontology_graph, shapes_graph
 from loaders.yaml_record import Problem, RecordInvalid, read_record
@@ -23,6 +26,13 @@ class Outcome:
     code: int
     problems: list[str] = field(default_factory=list)
     details: list[dict] = field(default_factory=list)
+
+
+@functools.cache
+def _reference_graphs() -> tuple[Graph, Graph]:
+    """Shapes and ontology, parsed once per process: `emkg validate` may be given many files.
+    pySHACL only reads them (the data graph is copied, see emkg.shacl), so sharing is safe."""
+    return shapes_graph(), ontology_graph()
 
 
 def validate_file(path: Path) -> Outcome:
@@ -41,7 +51,7 @@ def validate_file(path: Path) -> Outcome:
     from emkg.shacl import validate
 
     locations = {node: (record.file, fpath, line) for node, (fpath, line) in record.locations.items()}
-    _, violations, _ = validate(record.graph, shapes_graph(), ontology_graph(), locations)
+    _, violations, _ = validate(record.graph, *_reference_graphs(), locations)
     errors = [v for v in violations if v.severity == "Violation"]
     details = [vars(v) for v in violations]
     return Outcome(name, INVALID if errors else VALID, [str(v) for v in violations], details)
