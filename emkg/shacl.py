@@ -42,8 +42,12 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
     """Validate `data`; return (conforms, violations, the SHACL report graph)."""
     from pyshacl import validate as pyshacl_validate
 
+    # pySHACL adds a few RDFS/OWL axioms to the shapes graph it is given: hand it a copy, so that
+    # callers may parse shapes once and validate many graphs with them.
+    shapes_copy = Graph()
+    shapes_copy += shapes
     conforms, report, _ = pyshacl_validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", advanced=True,
+        data, shacl_graph=shapes_copy, ont_graph=ontology, inference="rdfs", advanced=True,
         allow_warnings=True, inplace=False, abort_on_first=False,
     )
     results = report.subjects(RDF.type, SH.ValidationResult)

@@ -31,7 +31,7 @@ class Outcome:
 @functools.cache
 def _reference_graphs() -> tuple[Graph, Graph]:
     """Shapes and ontology, parsed once per process: `emkg validate` may be given many files.
-    pySHACL only reads them (the data graph is copied, see emkg.shacl), so sharing is safe."""
+    emkg.shacl.validate leaves both unchanged (it copies what pySHACL would modify)."""
     return shapes_graph(), ontology_graph()
 
 
