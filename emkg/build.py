@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib.compare import to_canonical_graph
 
-from emkg import paths, store
+from emkg import ontology_qc, paths, store
 from emkg.graph import knowledge_graph, shapes_graph
 from emkg.quotes import missing_quotes
 from emkg.reason import fast_inferred_types, marked_triples
@@ -52,7 +52,13 @@ def build(build_dir: Path | None = None, evidence_dir: Path | None = None, seeds
         raise BuildFailed(f"{len(assembled.problems)} problem(s) in the curated records; nothing was changed",
                           [str(p) for p in assembled.problems])
     ontology = assembled.ontology
-    conforms, violations, _ = validate(assembled.graph, shapes_graph(), ontology, assembled.locations)
+    shapes = shapes_graph()
+    # Ontology QC (labels, undeclared emkg IRIs, exact-match conflicts, version IRI, owlready2, RDF/XML).
+    qc_problems = ontology_qc.check(ontology, assembled.graph, shapes, ontology_qc.query_files(paths.QUERIES_DIR))
+    if qc_problems:
+        raise BuildFailed(f"{len(qc_problems)} ontology QC problem(s); nothing was changed",
+                          [str(p) for p in qc_problems])
+    conforms, violations, _ = validate(assembled.graph, shapes, ontology, assembled.locations)
     errors = [v for v in violations if v.severity == "Violation"]
     if errors:
         raise BuildFailed(f"{len(errors)} SHACL violation(s); nothing was changed", [str(v) for v in errors])
