@@ -187,7 +187,9 @@ def owlready_problems(ontology: Graph) -> list[QCProblem]:
     """Load into a fresh owlready2 World from N-Triples; every emkg class must come out as a class."""
     import owlready2
 
-    data = ontology.serialize(format="nt", encoding="utf-8")
+    # Sorted lines: owlready2's verdict on odd input can depend on triple order; keep it deterministic.
+    lines = sorted(set(ontology.serialize(format="nt", encoding="utf-8").splitlines()) - {b""})
+    data = b"\n".join(lines) + b"\n"
     world = owlready2.World()
     try:
         world.get_ontology(EMKG + "ontology").load(fileobj=io.BytesIO(data), format="ntriples")

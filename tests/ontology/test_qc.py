@@ -1,0 +1,154 @@
+"""Ontology QC: the project's ontology passes every check, and each check catches a broken copy of it
+(label missing, undeclared emkg IRI in data / shapes / queries, double exactMatch, bad versionIRI,
+mapping to an unknown term, owlready2 and RDF/XML failures); a QC failure stops `emkg build`."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+
+from emkg import ontology_qc as qc
+from emkg import paths
+from emkg.build import BuildFailed, build
+from emkg.graph import evidence_graph, ontology_graph, record_files, shapes_graph
+from emkg.namespaces import EMKG, expand
+
+HEADER = URIRef(EMKG + "ontology")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return ontology_graph()
+
+
+@pytest.fixture
+def broken(ontology) -> Graph:
+    """A fresh copy to break; the module fixture stays intact."""
+    copy = Graph()
+    copy += ontology
+    return copy
+
+
+def checks(problems) -> set[str]:
+    return {p.check for p in problems}
+
+
+def test_the_project_passes_every_check(ontology):
+    built = Graph()
+    built += ontology
+    built += evidence_graph(record_files()).graph
+    problems = qc.check(ontology, built, shapes_graph(), qc.query_files(paths.QUERIES_DIR))
+    assert problems == []
+
+
+def test_a_missing_label_or_definition_is_caught(broken):
+    relapse = URIRef(EMKG + "Relapse")
+    broken.remove((relapse, RDFS.label, None))
+    broken.remove((URIRef(EMKG + "hasSite"), SKOS.definition, None))
+    found = {(p.check, p.term, p.message) for p in qc.missing_labels(broken)}
+    assert found == {("labels", "emkg:Relapse", "has no rdfs:label"),
+                     ("labels", "emkg:hasSite", "has no skos:definition")}
+
+
+def test_an_undeclared_emkg_iri_in_the_data_is_caught(ontology):
+    data = Graph()
+    case = URIRef(EMKG + "case/pub/P1/r1")
+    data.add((case, RDF.type, URIRef(EMKG + "Relapes")))  # misspelt class
+    data.add((case, URIRef(EMKG + "hasSite"), URIRef(expand("UBERON:0000473"))))
+    data.add((case, URIRef(EMKG + "reportedIn"), URIRef(EMKG + "publication/pub")))
+    problems = qc.undeclared_in_graph(data, qc.declared_terms(ontology), "the built graph")
+    assert [(p.check, p.term) for p in problems] == [("undeclared", "emkg:Relapes")]
+
+
+def test_evidence_namespaces_are_excused_but_nothing_else_under_emkg(ontology):
+    data = Graph()
+    data.add((URIRef(EMKG + "case/pub/P1"), RDF.type, URIRef(EMKG + "Patient")))
+    data.add((URIRef(EMKG + "cases/pub/P1"), RDF.type, URIRef(EMKG + "Patient")))  # not the minted namespace
+    problems = qc.undeclared_in_graph(data, qc.declared_terms(ontology), "x")
+    assert [p.term for p in problems] == ["emkg:cases/pub/P1"]
+
+
+def test_an_undeclared_term_in_a_shape_is_caught_but_shapes_declare_themselves(ontology):
+    shapes = Graph().parse(data="""
+        @prefix emkg: <https://w3id.org/emkg/> . @prefix sh: <http://www.w3.org/ns/shacl#> .
+        emkg:RelapseShape a sh:NodeShape ; sh:targetClass emkg:Relapse ;
+            sh:property [ sh:path emkg:hasSites ; sh:minCount 1 ] .""", format="turtle")
+    problems = qc.undeclared_in_shapes(shapes, qc.declared_terms(ontology))
+    assert [(p.check, p.term) for p in problems] == [("undeclared", "emkg:hasSites")]
+
+
+def test_an_undeclared_term_in_a_query_is_caught_with_its_line(ontology):
+    text = ("#+ summary: example, e.g. emkg:case/some-pub/P1\n"
+            "PREFIX e: <https://w3id.org/emkg/>\n"
+            "PREFIX emkg: <https://w3id.org/emkg/>\n"
+            "SELECT ?r WHERE { ?r a emkg:Relapse ; e:boneMarowInvolved ?m ;\n"
+            "  <https://w3id.org/emkg/hasSiteX> ?s }\n")
+    problems = qc.undeclared_in_query(text, qc.declared_terms(ontology), "queries/x.rq")
+    assert [(p.term, p.message) for p in problems] == [
+        ("emkg:boneMarowInvolved", "used in queries/x.rq line 4 but not declared in the ontology"),
+        ("emkg:hasSiteX", "used in queries/x.rq line 5 but not declared in the ontology"),
+    ]
+
+
+def test_a_local_term_exact_match_of_two_external_terms_is_caught(broken):
+    broken.add((URIRef(EMKG + "CompleteRemission"), SKOS.exactMatch, URIRef(expand("NCIT:C18058"))))
+    problems = qc.exact_match_conflicts(broken)
+    terms = {p.term for p in problems}
+    # CompleteRemission now has two exact matches, and NCIT:C18058 is exact match of two local terms.
+    assert terms == {"emkg:CompleteRemission", "NCIT:C18058"}
+
+
+def test_a_mapping_to_a_term_not_in_the_imports_is_caught(broken):
+    broken.add((URIRef(EMKG + "Anemia"), SKOS.closeMatch, URIRef(expand("NCIT:C9999999"))))
+    problems = qc.mapping_target_problems(broken)
+    assert [(p.term, "NCIT:C9999999" in p.message) for p in problems] == [("emkg:Anemia", True)]
+
+
+@pytest.mark.parametrize(("version_iri", "info", "fragment"), [
+    ("https://w3id.org/emkg/releases/latest/ontology", "2026-11-21", "carries no release date"),
+    ("https://w3id.org/emkg/releases/2026-11-21/ontology", "2026-11-22", "differs from the versionIRI date"),
+    ("https://w3id.org/emkg/releases/2026-02-30/ontology", "2026-02-30", "not a real date"),
+])
+def test_a_bad_version_iri_is_caught(broken, version_iri, info, fragment):
+    broken.set((HEADER, OWL.versionIRI, URIRef(version_iri)))
+    broken.set((HEADER, OWL.versionInfo, Literal(info)))
+    problems = qc.version_problems(broken)
+    assert problems and all(p.check == "version" for p in problems)
+    assert any(fragment in p.message for p in problems), problems
+
+
+def test_a_missing_version_iri_is_caught(broken):
+    broken.remove((HEADER, OWL.versionIRI, None))
+    assert checks(qc.version_problems(broken)) == {"version"}
+
+
+def test_owlready2_loads_the_ontology_and_reports_what_it_cannot_load(ontology, broken):
+    assert qc.owlready_problems(ontology) == []
+    # An IRI declared as a class and as a datatype property at once: owlready2 does not load it as a class.
+    broken.add((URIRef(EMKG + "Relapse"), RDF.type, OWL.DatatypeProperty))
+    problems = qc.owlready_problems(broken)
+    assert [(p.check, p.term) for p in problems] == [("owlready2", "emkg:Relapse")]
+
+
+def test_an_rdfxml_round_trip_failure_is_caught(broken):
+    # A predicate IRI ending in '/' cannot be written as an RDF/XML element name.
+    broken.add((URIRef(EMKG + "Relapse"), URIRef(EMKG + "bad/"), Literal("x")))
+    assert checks(qc.rdfxml_problems(broken)) == {"rdfxml"}
+
+
+def test_build_fails_on_an_ontology_qc_problem_and_names_it(tmp_path, monkeypatch):
+    ontology_dir = tmp_path / "ontology"
+    shutil.copytree(paths.ONTOLOGY_DIR, ontology_dir)
+    edit = ontology_dir / "emkg.ttl"
+    text = edit.read_text(encoding="utf-8")
+    marker = '    rdfs:label "relapse"@en ;\n'
+    assert text.count(marker) == 1
+    edit.write_text(text.replace(marker, ""), encoding="utf-8")
+    monkeypatch.setattr(paths, "ONTOLOGY_DIR", ontology_dir)
+    with pytest.raises(BuildFailed) as failure:
+        build(tmp_path / "build", check_quotes=False)
+    assert "ontology QC" in str(failure.value)
+    assert "ontology QC [labels] emkg:Relapse: has no rdfs:label" in failure.value.problems
+    assert not (tmp_path / "build" / "store").exists()
