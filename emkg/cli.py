@@ -153,6 +153,34 @@ def imports(terms: Path | None) -> None:
         click.echo(f"wrote {written.relative_to(paths.PROJECT_ROOT)}")
 
 
+@main.command("mappings")
+@click.option("--table", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="the verified term table (default: ../shared/ontology-terms.tsv)")
+@click.option("--check", "check_only", is_flag=True,
+              help="only check that the committed files are current (exit 1 if not)")
+def mappings_cmd(table: Path | None, check_only: bool) -> None:
+    """Regenerate ontology/mappings/emkg.sssom.{tsv,yml} from the mapping triples in ontology/emkg.ttl."""
+    from emkg import mappings
+    from emkg.graph import ontology_graph
+
+    table = table or paths.PROJECT_ROOT.parent / "shared" / "ontology-terms.tsv"
+    if not table.is_file():
+        _fail(f"error: no verified term table at {table}; pass --table", 2)
+    ontology, verified = ontology_graph(), mappings.read_verified(table)
+    try:
+        if check_only:
+            stale = mappings.stale_files(ontology, verified, paths.MAPPINGS_DIR)
+            if stale:
+                _fail(f"out of date: {', '.join(stale)}; run `emkg mappings`", 1)
+            click.echo("mappings are current")
+            return
+        written = mappings.write(ontology, verified, paths.MAPPINGS_DIR)
+    except mappings.MappingError as exc:
+        _fail(f"error: {exc}", 1)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 @main.command("reason")
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to reason over")
 @click.option("--no-explain", is_flag=True, help="on inconsistency, do not search for the individuals involved")

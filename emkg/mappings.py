@@ -1,0 +1,147 @@
+"""The SSSOM mapping set, generated from the mapping triples of ontology/emkg.ttl so it cannot drift.
+
+Every ``skos:exactMatch / closeMatch / broadMatch / narrowMatch / relatedMatch`` from an emkg term to an
+external term becomes one row of ``ontology/mappings/emkg.sssom.tsv``; the metadata (curie map,
+mapping set id, license, date) goes to ``emkg.sssom.yml`` beside it. The object label is the one the
+import module gives (itself generated from the verified slices) and the comment names where the term
+was verified (``verified_from`` in ../shared/ontology-terms.tsv). Output is sorted and dated with the
+ontology's release date, not today's, so regenerating an unchanged ontology gives identical files;
+``tests/ontology/test_mappings.py`` checks that the committed files are current.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
+from rdflib.namespace import DCTERMS
+
+from emkg.namespaces import EMKG, PREFIXES, compact
+
+TSV_NAME = "emkg.sssom.tsv"
+YML_NAME = "emkg.sssom.yml"
+COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+           "mapping_justification", "comment")
+PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+JUSTIFICATION = "semapv:ManualMappingCuration"
+SEMAPV = "https://w3id.org/semapv/vocab/"
+
+
+class MappingError(Exception):
+    """A mapping that cannot be written: object unlabelled in the imports, or not in the verified table."""
+
+
+@dataclass(frozen=True, order=True)
+class Mapping:
+    subject_id: str
+    predicate_id: str
+    object_id: str
+    subject_label: str
+    object_label: str
+    comment: str
+
+    def row(self) -> dict[str, str]:
+        return {"subject_id": self.subject_id, "subject_label": self.subject_label,
+                "predicate_id": self.predicate_id, "object_id": self.object_id,
+                "object_label": self.object_label, "mapping_justification": JUSTIFICATION,
+                "comment": self.comment}
+
+
+def read_verified(table: Path) -> dict[str, dict[str, str]]:
+    """The verified term table, keyed by IRI."""
+    with table.open(encoding="utf-8") as handle:
+        return {row["iri"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def mappings(ontology: Graph, verified: dict[str, dict[str, str]]) -> list[Mapping]:
+    """One Mapping per mapping triple from an emkg term; raise MappingError naming every bad one."""
+    found, errors = [], []
+    for predicate in PREDICATES:
+        for subject, obj in ontology.subject_objects(predicate):
+            if not (isinstance(subject, URIRef) and str(subject).startswith(EMKG)):
+                continue
+            object_label = ontology.value(obj, RDFS.label)
+            row = verified.get(str(obj))
+            where = f"{compact(str(subject))} {compact(str(predicate))} {compact(str(obj))}"
+            if object_label is None:
+                errors.append(f"{where}: the object has no label in ontology/imports/")
+                continue
+            if row is None or row.get("status") != "VERIFIED":
+                errors.append(f"{where}: the object is not VERIFIED in ../shared/ontology-terms.tsv")
+                continue
+            found.append(Mapping(compact(str(subject)), compact(str(predicate)), compact(str(obj)),
+                                 str(ontology.value(subject, RDFS.label) or ""), str(object_label),
+                                 f"verified in ../shared/ontology-terms.tsv from {row['verified_from']}"))
+    if errors:
+        raise MappingError("; ".join(sorted(errors)))
+    return sorted(found)
+
+
+def _cell(text: str) -> str:
+    # TSV cells cannot hold tabs or newlines; the verified table's provenance strings have none, but be safe.
+    return " ".join(text.split())
+
+
+def tsv_text(rows: list[Mapping]) -> str:
+    lines = ["\t".join(COLUMNS)]
+    lines += ["\t".join(_cell(m.row()[c]) for c in COLUMNS) for m in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _ontology_header(ontology: Graph) -> URIRef:
+    headers = sorted(s for s in ontology.subjects(RDF.type, OWL.Ontology) if str(s).startswith(EMKG))
+    if not headers:
+        raise MappingError("the ontology has no emkg owl:Ontology header")
+    return headers[0]
+
+
+def yml_text(ontology: Graph, rows: list[Mapping]) -> str:
+    header = _ontology_header(ontology)
+    version = str(ontology.value(header, OWL.versionInfo) or "")
+    license_iri = str(ontology.value(header, DCTERMS.license) or "")
+    used = sorted({m.subject_id.split(":")[0] for m in rows} | {m.predicate_id.split(":")[0] for m in rows}
+                  | {m.object_id.split(":")[0] for m in rows})
+    curie_map = {prefix: PREFIXES[prefix] for prefix in used} | {"semapv": SEMAPV}
+    lines = [
+        "# generated - do not edit: run `emkg mappings` to rebuild from ontology/emkg.ttl",
+        f"mapping_set_id: {EMKG}mappings/{TSV_NAME}",
+        f"mapping_set_version: '{version}'",
+        f"mapping_set_description: Mappings of emkg terms to verified external ontology terms ({len(rows)} rows)",
+        f"license: {license_iri}",
+        f"mapping_date: '{version}'",
+        "mapping_provider: emkg developers",
+        f"subject_source: {header}",
+        f"subject_source_version: '{version}'",
+        "comment: generated - do not edit; run `emkg mappings`. Object labels come from ontology/imports/ and are "
+        "checked against ../shared/ontology-terms.tsv.",
+        "curie_map:",
+    ]
+    lines += [f"  {prefix}: {namespace}" for prefix, namespace in sorted(curie_map.items())]
+    return "\n".join(lines) + "\n"
+
+
+def render(ontology: Graph, verified: dict[str, dict[str, str]]) -> dict[str, str]:
+    """File name -> text of the mapping set for this ontology."""
+    rows = mappings(ontology, verified)
+    return {TSV_NAME: tsv_text(rows), YML_NAME: yml_text(ontology, rows)}
+
+
+def stale_files(ontology: Graph, verified: dict[str, dict[str, str]], mappings_dir: Path) -> list[str]:
+    """Names of the mapping files that differ from what `render` would write (missing counts as stale)."""
+    stale = []
+    for name, text in render(ontology, verified).items():
+        path = mappings_dir / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    return stale
+
+
+def write(ontology: Graph, verified: dict[str, dict[str, str]], mappings_dir: Path) -> list[Path]:
+    mappings_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render(ontology, verified).items():
+        (mappings_dir / name).write_text(text, encoding="utf-8")
+        written.append(mappings_dir / name)
+    return written
