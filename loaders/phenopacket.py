@@ -210,7 +210,7 @@ class _Converter:
         path = ("subject",)
         subject = self.only(subject if subject is not None else {}, path,
                             {"id", "sex", "timeAtLastEncounter", "dateOfBirth", "quote"})
-        self.patient_id = _slug(str(subject.get("id") or packet_id or "")) or "subject"
+        self.patient_id = _slug(str(subject.get("id") or packet_id or ""), keep_case=True) or "subject"
         self.source.put(("patients", 0), "subject.id", self.line(path + ("id",)))
         self.source.put(("patients", 0, "id"), "subject.id", self.line(path + ("id",)))
         if "dateOfBirth" in subject:
@@ -357,8 +357,9 @@ def _days(duration: Any) -> float | None:
     return years * 365.25 + months * 30.44 + weeks * 7 + days
 
 
-def _slug(text: str) -> str:
-    return "-".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in text.lower()).split())
+def _slug(text: str, keep_case: bool = False) -> str:
+    text = text if keep_case else text.lower()
+    return "-".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in text).split())
 
 
 __all__ = ["convert", "Unusable"]
