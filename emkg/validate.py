@@ -148,6 +148,8 @@ def _run_shapes(outcome: Outcome, data: Graph, locations: dict, record_paths: di
     outcome.report = report
     for v in violations:
         where, line = _field_of_path(v, (record_paths or {}).get(URIRef(v.focus))) or (v.field, v.line)
+        if record_paths is None and where and v.path:  # RDF: the node and the property, as in the file
+            where = f"{where} {v.path}"
         detail = {"severity": v.severity, "case": _graph_case(data, URIRef(v.focus)), "file": v.file or outcome.file,
                   "field": where or compact(v.focus), "line": line or v.line, "message": v.message, "value": v.value,
                   "shape": v.shape, "constraint": v.constraint, "path": v.path, "focus": compact(v.focus)}
