@@ -116,10 +116,13 @@ def validate_file(path: Path) -> Outcome:
 
 def _validate_records(conversion: Conversion, name: str, fmt: str) -> Outcome:
     outcome = Outcome(name, VALID, format=fmt, records=conversion.records)
+    # A Phenopacket is one patient: its conversion problems belong to that case; a CSV's to the file.
+    single = conversion.records[0] if len(conversion.records) == 1 and fmt == "phenopacket" else None
+    whole = _record_case(single, "patients[0]") if single else "(file)"
     for warning in conversion.warnings:
-        _add(outcome, _problem_detail(warning, "Warning", "(file)"))
+        _add(outcome, _problem_detail(warning, "Warning", whole))
     for problem in conversion.problems:
-        _add(outcome, _problem_detail(problem, "Violation", "(file)"))
+        _add(outcome, _problem_detail(problem, "Violation", whole))
     data_graph, locations, record_paths = Graph(), {}, {}
     for record in conversion.records:
         try:

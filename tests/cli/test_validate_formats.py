@@ -117,3 +117,26 @@ def test_template_csv_prints_the_template_and_its_reference():
     doc = run("template", "csv", "--doc")
     assert doc.exit_code == 0 and "| `infusion_dose_unit` |" in doc.output
     assert run("template", "xlsx").exit_code == 2
+
+
+def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path, monkeypatch):
+    from emkg import validate
+
+    monkeypatch.setattr(validate, "MAX_BYTES", 1000)
+    big = tmp_path / "big.csv"
+    big.write_text((RECORDS / "valid" / "minimal-case.csv").read_text() * 3, encoding="utf-8")
+    result = run("validate", big)
+    assert result.exit_code == 2 and "larger than" in result.output
+
+
+def test_validating_every_format_opens_no_network_connection(monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    result = run("validate", *VALID, RECORDS / "invalid" / "remote-context.jsonld")
+    assert result.exit_code == 2 and "network access" not in result.output
+    assert result.output.count(": valid") == len(VALID)
