@@ -93,3 +93,12 @@ def test_quotes_are_checked_when_the_source_text_is_named(tmp_path):
     result = run("submit", sneaky, "--evidence-dir", tmp_path / "ev", "--seeds", seeds)
     assert result.exit_code == 1 and "plain file name" in result.output
     assert not (tmp_path / "ev").exists()
+
+
+def test_a_phenopacket_is_submitted_as_a_case_record(tmp_path):
+    evidence = tmp_path / "evidence"
+    result = run("submit", RECORDS / "valid" / "minimal-case.phenopacket.json", "--evidence-dir", evidence,
+                 "--seeds", tmp_path)
+    assert result.exit_code == 0, result.output
+    (written,) = evidence.iterdir()
+    assert written.name == "pmid-99999999.yaml" and run("validate", written).exit_code == 0

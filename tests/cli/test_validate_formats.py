@@ -140,3 +140,11 @@ def test_validating_every_format_opens_no_network_connection(monkeypatch):
     result = run("validate", *VALID, RECORDS / "invalid" / "remote-context.jsonld")
     assert result.exit_code == 2 and "network access" not in result.output
     assert result.output.count(": valid") == len(VALID)
+
+
+def test_the_templates_example_row_is_a_valid_case(tmp_path):
+    template = run("template", "csv").output
+    path = tmp_path / "example.csv"
+    path.write_text(template.replace("# example (delete this row): ", ""), encoding="utf-8")
+    result = run("validate", path)
+    assert result.exit_code == 0, result.output
