@@ -88,28 +88,55 @@ def list_queries() -> None:
 
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              help="text: grouped by case; json: stable keys; turtle: the SHACL report graph")
 def validate_cmd(files: tuple[Path, ...], fmt: str) -> None:
-    """Validate case record file(s) against the format and the SHACL shapes.
+    """Validate case files (YAML record, CSV template, Phenopacket JSON, Turtle / N-Triples / JSON-LD).
 
-    Exit 0: all valid; 1: a record is invalid (each problem names field and line); 2: unusable input.
+    Exit 0: all valid; 1: a case is invalid (each problem names case, field and line); 2: unusable input.
     """
-    import json
-
+    from emkg import report
     from emkg.validate import validate_file
 
     outcomes = [validate_file(path) for path in files]
-    if fmt == "json":
-        click.echo(json.dumps([{"file": o.file, "valid": o.code == 0, "exit": o.code, "problems": o.details}
-                               for o in outcomes], indent=2, default=str))
-    else:
-        for outcome in outcomes:
-            verdict = {0: "valid", 1: "INVALID", 2: "UNUSABLE"}[outcome.code]
-            count = f" ({len(outcome.problems)} problem(s))" if outcome.problems else ""
-            click.echo(f"{outcome.file}: {verdict}{count}")
-            for problem in outcome.problems:
-                click.echo(f"  {problem}")
+    render = {"text": report.text, "json": report.as_json, "turtle": report.turtle}[fmt]
+    click.echo(render(outcomes), nl=False)
+    if fmt == "turtle":
+        for outcome in (o for o in outcomes if o.code == 2):
+            click.echo("\n".join(outcome.problems), err=True)
     sys.exit(max(o.code for o in outcomes))
+
+
+@main.command("template")
+@click.argument("kind", type=click.Choice(["csv"]))
+@click.option("--doc", is_flag=True, help="print the column reference instead of the template")
+def template_cmd(kind: str, doc: bool) -> None:
+    """Print the CSV template (header and a commented example row), or with --doc its column reference."""
+    from loaders import csv_template
+
+    click.echo(csv_template.reference() if doc else csv_template.template(), nl=False)
+
+
+@main.command("submit")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--evidence-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="where curated records live (default: evidence/)")
+@click.option("--seeds", type=click.Path(path_type=Path), default=None,
+              help="folder of source texts (default: ../shared/seeds or $EMKG_SEEDS)")
+def submit_cmd(file: Path, evidence_dir: Path | None, seeds: Path | None) -> None:
+    """Validate FILE and, if valid and not a likely duplicate, add it to evidence/ as a case record.
+
+    Exit 0: written; 1: invalid or a likely duplicate (nothing written); 2: unusable input.
+    """
+    from emkg import report
+    from emkg.submit import submit
+
+    result = submit(file, evidence_dir or paths.EVIDENCE_DIR, seeds or paths.seeds_dir())
+    if result.outcome.code or result.outcome.details:
+        click.echo(report.text([result.outcome]), nl=False)
+    for message in result.messages:
+        click.echo(message, err=result.code != 0)
+    sys.exit(result.code)
 
 
 @main.command()

@@ -1,31 +1,47 @@
-"""Validate one submitted case record: the loader's checks, then the SHACL shapes.
+"""Validate submitted case files: read -> record data -> triples -> the SHACL shapes -> a report.
 
-Outcome codes follow the CLI: VALID (0), INVALID (1, with messages naming field and line), UNUSABLE
-(2: the file cannot be read as a record at all). The input file is only read, never written, and
-nothing here opens a network connection.
+Formats, chosen by file name: case record YAML (`.yaml`, `.yml`), the CSV template (`.csv`), GA4GH
+Phenopacket v2 JSON (`.json`), and RDF (`.ttl`, `.nt`, `.jsonld`). CSV and Phenopackets are converted
+to case-record data and go through the record loader like YAML; RDF is validated as it is.
+
+Outcome codes follow the CLI: VALID (0), INVALID (1: problems name case, field and line in the
+submitted file), UNUSABLE (2: missing, unreadable, binary, empty, too large, or not the format its name
+says). The input is only read, never written, and nothing here opens a network connection.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from emkg.graph import ontology_graph, shapes_graph
-from loaders.yaml_record import Problem, RecordInvalid, read_record
+from emkg.namespaces import EMKG, compact, expand
+from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
+from loaders.yaml_record import LoadedRecord, Problem, RecordInvalid, build_record
 
 VALID, INVALID, UNUSABLE = 0, 1, 2
-RECORD_SUFFIXES = (".yaml", ".yml")
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".json": "phenopacket", ".ttl": "turtle",
+           ".nt": "n-triples", ".jsonld": "json-ld"}
+RECORD_FORMATS = ("yaml", "csv", "phenopacket")
+MAX_BYTES = 50_000_000  # far above 1,000 cases; stops a runaway file before it is parsed
+_CASE_IRI = re.compile(re.escape(EMKG) + r"case/([^/]+)/([^/]+)")
+_PUBLICATION_IRI = re.compile(re.escape(EMKG) + r"publication/([^/]+)")
+_RECORD_PATIENT = re.compile(r"^patients\[(\d+)\]")
 
 
 @dataclass
 class Outcome:
     file: str
     code: int
-    problems: list[str] = field(default_factory=list)
-    details: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one line each, for people
+    details: list[dict] = field(default_factory=list)  # the same problems with stable keys, for machines
+    format: str | None = None
+    report: Graph | None = None  # pySHACL's report graph, when the shapes ran
+    records: list[RecordData] = field(default_factory=list)  # the record data (for `emkg submit`)
 
 
 @functools.cache
@@ -35,29 +51,193 @@ def _reference_graphs() -> tuple[Graph, Graph]:
     return shapes_graph(), ontology_graph()
 
 
-def validate_file(path: Path) -> Outcome:
-    name = path.name
+def file_format(path: Path) -> str | None:
+    return FORMATS.get(path.suffix.lower())
+
+
+def read_text(path: Path) -> str:
+    """The file as text, or Unusable naming why not (missing, too large, binary, not UTF-8, empty)."""
     if not path.is_file():
-        return Outcome(name, UNUSABLE, [f"{path}: no such file"])
-    if path.suffix.lower() not in RECORD_SUFFIXES:
-        return Outcome(name, UNUSABLE, [f"{name}: unsupported file type {path.suffix!r}; "
-                                        f"expected a case record ({', '.join(RECORD_SUFFIXES)})"])
+        raise Unusable(f"{path}: no such file")
+    if path.stat().st_size > MAX_BYTES:
+        raise Unusable(f"{path.name}: larger than {MAX_BYTES // 1_000_000} MB; split it")
+    raw = path.read_bytes()
+    if b"\0" in raw:
+        raise Unusable(f"{path.name}: binary data, not a text file")
     try:
-        record = read_record(path)
-    except RecordInvalid as exc:
-        unreadable = all(p.path == "(file)" for p in exc.problems)
-        return Outcome(name, UNUSABLE if unreadable else INVALID, [str(p) for p in exc.problems],
-                       [_problem_detail(p) for p in exc.problems])
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unusable(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
+    if not text.strip():
+        raise Unusable(f"{path.name}: the file is empty")
+    return text
+
+
+def convert(text: str, name: str, fmt: str) -> Conversion:
+    """Record formats -> record data (raises Unusable when the file is not that format at all)."""
+    if fmt == "yaml":
+        from loaders.yaml_lines import YamlError, load
+
+        try:
+            data, lines = load(text)
+        except YamlError as exc:
+            raise Unusable(f"{name}:{exc.line or '?'}: {exc}") from None
+        if not isinstance(data, dict):
+            raise Unusable(f"{name}: not a case record (a YAML mapping starting 'schema: emkg-record/1')")
+        return Conversion([RecordData(data, SourceMap(lines=lines))])
+    if fmt == "csv":
+        from loaders.csv_template import convert as from_csv
+
+        return from_csv(text, name)
+    from loaders.phenopacket import convert as from_phenopacket
+
+    return from_phenopacket(text, name)
+
+
+def validate_file(path: Path) -> Outcome:
+    name, fmt = path.name, file_format(path)
+    if fmt is None:
+        return Outcome(name, UNUSABLE, [f"{name}: unsupported file type {path.suffix!r}; expected one of "
+                                        f"{', '.join(FORMATS)}"])
+    try:
+        text = read_text(path)
+        if fmt in RECORD_FORMATS:
+            return _validate_records(convert(text, name, fmt), name, fmt)
+        from loaders.rdf_input import read_rdf
+
+        graph, located = read_rdf(text, name, fmt)
+    except Unusable as exc:
+        return Outcome(name, UNUSABLE, [str(exc)], format=fmt)
+    locations = {node: (name, where, line) for node, (where, line) in located.items()}
+    outcome = Outcome(name, VALID, format=fmt)
+    _run_shapes(outcome, graph, locations)
+    return outcome
+
+
+def _validate_records(conversion: Conversion, name: str, fmt: str) -> Outcome:
+    outcome = Outcome(name, VALID, format=fmt, records=conversion.records)
+    # A Phenopacket is one patient: its conversion problems belong to that case; a CSV's to the file.
+    single = conversion.records[0] if len(conversion.records) == 1 and fmt == "phenopacket" else None
+    whole = _record_case(single, "patients[0]") if single else "(file)"
+    for warning in conversion.warnings:
+        _add(outcome, _problem_detail(warning, "Warning", whole))
+    for problem in conversion.problems:
+        _add(outcome, _problem_detail(problem, "Violation", whole))
+    data_graph, locations, record_paths = Graph(), {}, {}
+    for record in conversion.records:
+        try:
+            loaded: LoadedRecord = build_record(record.data, record.source.lines, name)
+        except RecordInvalid as exc:
+            for problem in exc.problems:
+                translated = Problem(problem.file, record.source.source_field(problem.path), problem.line,
+                                     problem.message, problem.value)
+                _add(outcome, _problem_detail(translated, "Violation", _record_case(record, problem.path)))
+            continue
+        data_graph += loaded.graph
+        for node, (record_path, line) in loaded.locations.items():
+            locations[node] = (name, record.source.source_field(record_path), line)
+            record_paths[node] = (record_path, record.source)
+    if len(data_graph):
+        _run_shapes(outcome, data_graph, locations, record_paths)
+    if any(d["severity"] == "Violation" for d in outcome.details):
+        outcome.code = INVALID
+    return outcome
+
+
+def _run_shapes(outcome: Outcome, data: Graph, locations: dict, record_paths: dict | None = None) -> None:
     from emkg.shacl import validate
 
-    locations = {node: (record.file, fpath, line) for node, (fpath, line) in record.locations.items()}
-    _, violations, _ = validate(record.graph, *_reference_graphs(), locations)
-    errors = [v for v in violations if v.severity == "Violation"]
-    details = [vars(v) for v in violations]
-    return Outcome(name, INVALID if errors else VALID, [str(v) for v in violations], details)
+    _, violations, report = validate(data, *_reference_graphs(), locations)
+    outcome.report = report
+    for v in violations:
+        where, line = _field_of_path(v, (record_paths or {}).get(URIRef(v.focus))) or (v.field, v.line)
+        if record_paths is None and where and v.path:  # RDF: the node and the property, as in the file
+            where = f"{where} {v.path}"
+        detail = {"severity": v.severity, "case": _graph_case(data, URIRef(v.focus)), "file": v.file or outcome.file,
+                  "field": where or compact(v.focus), "line": line or v.line, "message": v.message, "value": v.value,
+                  "shape": v.shape, "constraint": v.constraint, "path": v.path, "focus": compact(v.focus)}
+        _add(outcome, detail, str(v))
+    if any(v.severity == "Violation" for v in violations):
+        outcome.code = INVALID
 
 
-def _problem_detail(problem: Problem) -> dict:
-    return {"severity": "Violation", "file": problem.file, "field": problem.path, "line": problem.line,
+@functools.cache
+def _fields_by_predicate() -> dict[str, tuple[str, ...]]:
+    """Record field names per property CURIE, to name the field a shape's sh:path points at."""
+    from loaders import record_schema as schema
+
+    found: dict[str, list[str]] = {}
+
+    def visit(fields) -> None:
+        for f in fields:
+            if f.predicate:
+                found.setdefault(f.predicate, []).append(f.name)
+            visit(f.fields)
+
+    for part in (schema.PUBLICATION, schema.PRODUCT, schema.PATIENT, schema.COHORT, schema.FINDING,
+                 *schema.FACT_TYPES.values()):
+        visit(part.fields)
+    visit(schema.COMMON_FACT_FIELDS)
+    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+def _field_of_path(violation, located: tuple[str, SourceMap] | None) -> tuple[str, int | None] | None:
+    """(field, line) in the submitted file for a result with a sh:path (e.g. the CSV column of emkg:grade)."""
+    if located is None or not violation.path:
+        return None
+    record_path, source = located
+    for name in _fields_by_predicate().get(violation.path, ()):
+        found = source.locate(f"{record_path}.{name}")
+        if found is not None:
+            return found
+    return None
+
+
+def _add(outcome: Outcome, detail: dict, text: str | None = None) -> None:
+    outcome.details.append(detail)
+    if text is None:
+        where = f"{detail['file']}:{detail['line']}" if detail["line"] else detail["file"]
+        value = f" (value: {detail['value']!r})" if detail["value"] is not None else ""
+        text = f"{detail['severity']}: {where}: {detail['field']}: {detail['message']}{value}"
+    outcome.problems.append(text)
+
+
+def _problem_detail(problem: Problem, severity: str, case: str) -> dict:
+    return {"severity": severity, "case": case, "file": problem.file, "field": problem.path, "line": problem.line,
             "message": problem.message, "value": None if problem.value is None else str(problem.value),
-            "shape": "record format", "constraint": "loader"}
+            "shape": "record format", "constraint": "loader", "path": None, "focus": None}
+
+
+def _record_case(record: RecordData, record_path: str) -> str:
+    pub = record.data.get("publication", {})
+    pub_id = pub.get("id", "?") if isinstance(pub, dict) else "?"
+    match = _RECORD_PATIENT.match(record_path or "")
+    patients = record.data.get("patients")
+    if match and isinstance(patients, list) and int(match[1]) < len(patients):
+        patient = patients[int(match[1])]
+        return f"{pub_id}/{patient.get('id', match[1]) if isinstance(patient, dict) else match[1]}"
+    return f"{pub_id} (publication)"
+
+
+def _graph_case(graph: Graph, focus: URIRef) -> str:
+    """The patient a problem is about: from the loader's IRIs, else by following the graph up to one."""
+    match = _CASE_IRI.match(str(focus))
+    if match:
+        return f"{match[1]}/{match[2]}"
+    match = _PUBLICATION_IRI.match(str(focus))
+    if match:
+        return f"{match[1]} (publication)"
+    about, patient_class = URIRef(expand("emkg:aboutPatient")), URIRef(expand("emkg:Patient"))
+    frontier, seen = [focus], {focus}
+    for _ in range(4):  # quote -> fact -> patient, quantity -> fact -> patient
+        nxt = []
+        for node in frontier:
+            if (node, URIRef(expand("rdf:type")), patient_class) in graph:
+                return compact(str(node))
+            patient = graph.value(node, about)
+            if patient is not None:
+                return compact(str(patient))
+            nxt += [s for s in graph.subjects(None, node) if s not in seen]
+        seen.update(nxt)
+        frontier = nxt
+    return "(not about one patient)"

@@ -85,6 +85,12 @@ def parse_record(text: str, file_name: str) -> LoadedRecord:
         data, lines = load(text)
     except YamlError as exc:
         raise RecordInvalid([Problem(file_name, "(file)", exc.line, str(exc))]) from None
+    return build_record(data, lines, file_name)
+
+
+def build_record(data: Any, lines: dict[Path, int], file_name: str) -> LoadedRecord:
+    """Record data -> triples. The other input formats (CSV, Phenopacket) convert to this same data, with
+    `lines` mapping each field path to its line in the submitted file, so there is one RDF mapping."""
     builder = _RecordBuilder(file_name, lines)
     graph = builder.build(data)
     if builder.problems:

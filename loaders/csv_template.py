@@ -1,0 +1,322 @@
+"""The spreadsheet template: one CSV row per patient -> case-record data -> the record loader's triples.
+
+`COLUMNS` is the one table of the template: `emkg template csv` prints its header (and a commented
+example row) from it, `emkg template csv --doc` prints the column reference from it, and `convert`
+reads rows with it. Each column names the record part and field it fills, so a row becomes the same
+structure as a YAML case record (publication, products, patients[].facts[]) and goes through
+`loaders.yaml_record.build_record`: there is no second RDF mapping.
+
+Rows are grouped into one record per `publication_id`. Cells are text; the column's kind says how a
+cell is read: `list` cells are split on ';', `int` / `bool` cells are converted when they can be and
+otherwise passed on unchanged so that the record loader reports them. A fact (diagnosis, relapse,
+toxicity ...) is made only when one of its cells is filled. Rows whose first cell starts with '#' and
+empty rows are skipped. Problems point at the row's line and the column name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
+from loaders.yaml_record import SCHEMA_ID, Problem
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    part: str  # publication, patient, product, or a fact slot (see FACT_SLOTS)
+    field: str  # record field in that part; 'a.b' for a field of a nested mapping
+    kind: str  # text, term, list, int, decimal, bool
+    doc: str
+    example: str = ""
+    required: bool = False
+
+
+# Fact slots: column part -> (fact type, fact id suffix, fields every such fact gets).
+FACT_SLOTS: dict[str, tuple[str, str]] = {
+    "demographics": ("demographics", "demographics"),
+    "diagnosis": ("diagnosis", "diagnosis"),
+    "relapse": ("relapse", "relapse"),
+    "infusion": ("car-t-infusion", "infusion"),
+    "toxicity1": ("toxicity", "toxicity-1"),
+    "toxicity2": ("toxicity", "toxicity-2"),
+    "response": ("response", "response"),
+    "followup": ("follow-up", "follow-up"),
+}
+
+
+def _toxicity(n: int, example: dict[str, str]) -> list[Column]:
+    part, p = f"toxicity{n}", f"toxicity{n}_"
+    return [
+        Column(p + "condition", part, "condition", "term", "toxicity condition term, e.g. MONDO:0600008 (CRS)",
+               example.get("condition", "")),
+        Column(p + "reported_term", part, "reported_term", "text", "the source's own name (CRS, CRES, ICANS)",
+               example.get("reported_term", "")),
+        Column(p + "grade", part, "grade", "int", "grade 0-5", example.get("grade", "")),
+        Column(p + "grading_system", part, "grading_system", "term",
+               "emkg:ASTCT2019, emkg:CTCAE, emkg:Lee2014 or emkg:GradingSystemNotReported",
+               example.get("grading_system", "")),
+        Column(p + "day", part, "day", "int", "day after the infusion (day 0)", example.get("day", "")),
+        Column(p + "quote", part, "quote", "text", "verbatim words of the source for this toxicity",
+               example.get("quote", "")),
+    ]
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("publication_id", "publication", "id", "text", "slug naming the publication, e.g. smith-2024-cns-relapse",
+           "example-2024-testis-relapse", required=True),
+    Column("publication_label", "publication", "label", "text", "short human label of the publication",
+           "Example case report 2024"),
+    Column("publication_design", "publication", "design", "term",
+           "emkg:CaseReport, emkg:CaseSeries, emkg:CohortStudy or emkg:ClinicalTrial", "emkg:CaseReport"),
+    Column("publication_doi", "publication", "doi", "text", "DOI, e.g. 10.1000/xyz123"),
+    Column("publication_pmid", "publication", "pmid", "text", "PubMed id"),
+    Column("publication_registrations", "publication", "registrations", "list", "NCT... / ChiCTR... numbers"),
+    Column("publication_centres", "publication", "centres", "list", "treating centre(s)", "Example Hospital"),
+    Column("publication_source_text", "publication", "source_text", "text",
+           "file name of the source text in the seeds folder, if it is there (quotes are then checked)"),
+    Column("publication_quote", "publication", "quote", "text", "verbatim words of the source about the study",
+           "We report a case of isolated testicular relapse."),
+    Column("patient_id", "patient", "id", "text", "local patient id, unique within the publication", "P1",
+           required=True),
+    Column("patient_label", "patient", "label", "text", "short label, e.g. '12-year-old boy, testis relapse'",
+           "12-year-old boy, testis relapse"),
+    Column("patient_source_label", "patient", "source_label", "text", "the source's own name for the patient"),
+    Column("sex", "demographics", "sex", "term", "emkg:Male or emkg:Female", "emkg:Male"),
+    Column("age_years", "demographics", "age_years", "decimal", "age in years (over 89: 90)", "12"),
+    Column("age_context", "demographics", "age_context", "term", "emkg:AgeAtDiagnosis, emkg:AgeAtCarT ...",
+           "emkg:AgeAtCarT"),
+    Column("demographics_quote", "demographics", "quote", "text", "verbatim words of the source for sex / age",
+           "a 12-year-old boy"),
+    Column("diagnosis", "diagnosis", "disease", "list", "disease term(s), e.g. MONDO:0020511 (B-ALL)",
+           "MONDO:0020511"),
+    Column("diagnosis_quote", "diagnosis", "quote", "text", "verbatim words of the source for the diagnosis",
+           "diagnosed with B-ALL"),
+    Column("relapse_sites", "relapse", "sites", "list", "UBERON site terms separated by ';'", "UBERON:0000473"),
+    Column("marrow_involved", "relapse", "marrow_involved", "bool", "true: combined relapse; false: isolated EM",
+           "false"),
+    Column("relapse_number", "relapse", "relapse_number", "int", "1 for the first relapse ...", "1"),
+    Column("relapse_quote", "relapse", "quote", "text", "verbatim words of the source for the relapse",
+           "isolated testicular relapse"),
+    Column("product_name", "product", "name", "text", "CAR-T product name as the source gives it",
+           "CD19 CAR-T"),
+    Column("product_class", "product", "product_class", "list", "registered product class, e.g. NCIT:C102758"),
+    Column("product_targets", "product", "targets", "list", "target antigen PR terms, e.g. PR:000001002 (CD19)",
+           "PR:000001002"),
+    Column("product_costimulation", "product", "costimulatory_domains", "list",
+           "emkg:FourOneBBDomain, emkg:CD28Domain", "emkg:FourOneBBDomain"),
+    Column("product_cell_source", "product", "cell_source", "term", "emkg:Autologous or emkg:DonorDerived",
+           "emkg:Autologous"),
+    Column("product_quote", "product", "quote", "text", "verbatim words of the source describing the product",
+           "anti-CD19 CAR-T cells with a 4-1BB domain"),
+    Column("infusion_dose_value", "infusion", "dose.value", "decimal", "total CAR-T dose as digits, e.g. 1.0e6",
+           "1.0e6"),
+    Column("infusion_dose_unit", "infusion", "dose.unit", "term", "dose unit, e.g. emkg:CellsPerKilogram",
+           "emkg:CellsPerKilogram"),
+    Column("infusion_number", "infusion", "infusion_number", "int", "1 for the first CAR-T, 2 for a re-infusion",
+           "1"),
+    Column("infusion_quote", "infusion", "quote", "text", "verbatim words of the source for the infusion",
+           "received 1 x 10^6 CAR-T cells/kg"),
+    *_toxicity(1, {"condition": "MONDO:0600008", "reported_term": "CRS", "grade": "2",
+                   "grading_system": "emkg:ASTCT2019", "day": "5", "quote": "grade 2 CRS on day 5"}),
+    *_toxicity(2, {}),
+    Column("response_outcome", "response", "outcome", "term",
+           "emkg:CompleteRemission, emkg:PartialRemission, emkg:NoResponse ...", "emkg:CompleteRemission"),
+    Column("response_day", "response", "day", "int", "day after the infusion of the assessment", "28"),
+    Column("response_quote", "response", "quote", "text", "verbatim words of the source for the response",
+           "complete remission at day 28"),
+    Column("followup_status", "followup", "status", "list", "emkg:Alive, emkg:ContinuousCompleteRemission ..."),
+    Column("followup_months", "followup", "duration.value", "decimal", "follow-up in months after the infusion"),
+    Column("followup_quote", "followup", "quote", "text", "verbatim words of the source for the follow-up"),
+)
+BY_NAME = {c.name: c for c in COLUMNS}
+FOLLOW_UP_UNIT = "emkg:Month"  # followup_months is in months: the template fills in the unit
+
+
+def template() -> str:
+    """The header row and one commented, made-up example row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.name for c in COLUMNS])
+    example = [c.example for c in COLUMNS]
+    example[0] = "# example (delete this row): " + example[0]
+    writer.writerow(example)
+    return out.getvalue()
+
+
+def reference() -> str:
+    """The column reference (Markdown), from the same table."""
+    rows = ["# CSV template columns", "", "<!-- generated - do not edit: run `emkg template csv --doc` -->", "",
+            "One row per patient; rows with the same `publication_id` form one record. `list` cells are "
+            "separated by ';'. Rows whose first cell starts with '#' are skipped. Each filled group of columns "
+            "(demographics, diagnosis, relapse, infusion, toxicity1/2, response, followup) becomes one fact of "
+            "the case record format (`emkg record-format`) and needs its `_quote` column.", "",
+            "| column | kind | required | becomes | meaning |", "|---|---|---|---|---|"]
+    for c in COLUMNS:
+        target = f"{c.part}.{c.field}" if c.part not in FACT_SLOTS else \
+            f"fact `{FACT_SLOTS[c.part][0]}`.{c.field}"
+        rows.append(f"| `{c.name}` | {c.kind} | {'yes' if c.required else ''} | {target} | {c.doc} |")
+    return "\n".join(rows) + "\n"
+
+
+def convert(text: str, file_name: str) -> Conversion:
+    """CSV text -> one RecordData per publication; problems name the line and the column."""
+    rows = _rows(text, file_name)
+    header_line, header = rows[0]
+    unknown = [h for h in header if h not in BY_NAME]
+    conversion = Conversion()
+    for name in unknown:
+        conversion.warnings.append(Problem(file_name, name, header_line, "unknown column; it is not read "
+                                           "(see `emkg template csv --doc`)", name))
+    missing = [c.name for c in COLUMNS if c.required and c.name not in header]
+    if missing:
+        raise Unusable(f"{file_name}:{header_line}: the header lacks the column(s) {', '.join(missing)}; "
+                       "start from `emkg template csv`")
+    records: dict[str, _Record] = {}
+    for line, cells in rows[1:]:
+        if len(cells) > len(header):
+            conversion.problems.append(Problem(file_name, "(row)", line, f"the row has {len(cells)} cells but the "
+                                               f"header has {len(header)} columns"))
+            continue
+        row = {h: cells[i].strip() for i, h in enumerate(header) if h in BY_NAME and i < len(cells)}
+        pub_id = row.get("publication_id", "")
+        if not pub_id:
+            conversion.problems.append(Problem(file_name, "publication_id", line, "every row names its publication"))
+            continue
+        record = records.setdefault(pub_id, _Record(file_name))
+        record.add_row(row, line, conversion.problems)
+    conversion.records = [RecordData(r.data, r.source) for r in records.values()]
+    return conversion
+
+
+def _rows(text: str, file_name: str) -> list[tuple[int, list[str]]]:
+    """(start line, cells) of the header and every data row; comment and blank rows left out."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    last = 0
+    try:
+        for cells in reader:
+            start, last = last + 1, reader.line_num
+            if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            rows.append((start, cells))
+    except csv.Error as exc:
+        raise Unusable(f"{file_name}:{reader.line_num}: not readable as CSV: {exc}") from None
+    if not rows or "publication_id" not in [h.strip() for h in rows[0][1]]:
+        raise Unusable(f"{file_name}: no header row naming publication_id; start from `emkg template csv`")
+    header_line, header = rows[0]
+    rows[0] = (header_line, [h.strip() for h in header])
+    return rows
+
+
+class _Record:
+    """The record data built from the rows of one publication."""
+
+    def __init__(self, file_name: str):
+        self.file = file_name
+        self.data: dict[str, Any] = {"schema": SCHEMA_ID, "publication": {}, "products": [], "patients": []}
+        self.source = SourceMap()
+        self.publication_line: dict[str, int] = {}
+        self.products: dict[str, tuple[dict, int]] = {}
+
+    def add_row(self, row: dict[str, str], line: int, problems: list[Problem]) -> None:
+        self._publication(row, line, problems)
+        index = len(self.data["patients"])
+        base = ("patients", index)
+        patient: dict[str, Any] = {"facts": []}
+        self._fill(patient, row, "patient", base, line)
+        product_id = self._product(row, line, problems)
+        for part, (kind, suffix) in FACT_SLOTS.items():
+            columns = [c for c in COLUMNS if c.part == part]
+            if not any(row.get(c.name) for c in columns):
+                continue
+            fact_path = base + ("facts", len(patient["facts"]))
+            fact: dict[str, Any] = {"id": f"{row.get('patient_id') or 'patient'}-{suffix}", "type": kind}
+            self.source.put(fact_path, columns[0].name, line)
+            self._fill(fact, row, part, fact_path, line)
+            if part == "followup" and row.get("followup_months"):
+                fact["duration"]["unit"] = FOLLOW_UP_UNIT
+            if kind == "car-t-infusion":
+                fact["product"] = product_id
+                self.source.put(fact_path + ("product",), "product_name", line)
+            if kind == "response" and any(f.get("type") == "car-t-infusion" for f in patient["facts"]):
+                fact["assesses"] = f"{row.get('patient_id')}-infusion"
+            patient["facts"].append(fact)
+        self.source.put(base, "patient_id", line)
+        self.data["patients"].append(patient)
+
+    def _fill(self, target: dict, row: dict[str, str], part: str, path: tuple, line: int) -> None:
+        for column in (c for c in COLUMNS if c.part == part):
+            self.source.put(path + tuple(column.field.split(".")), column.name, line)
+            cell = row.get(column.name, "")
+            if cell:
+                _set(target, column.field, _read(cell, column.kind))
+
+    def _publication(self, row: dict[str, str], line: int, problems: list[Problem]) -> None:
+        pub = self.data["publication"]
+        for column in (c for c in COLUMNS if c.part == "publication"):
+            cell = row.get(column.name, "")
+            if not cell:
+                continue
+            value = _read(cell, column.kind)
+            if column.field not in pub:
+                pub[column.field] = value
+                self.source.put(("publication", column.field), column.name, line)
+            elif pub[column.field] != value:
+                first = self.source.lines.get(("publication", column.field))
+                problems.append(Problem(self.file, column.name, line, f"publication {row['publication_id']!r} is "
+                                        f"described differently on line {first}", cell))
+        self.source.put(("publication",), "publication_id", self.source.lines.get(("publication",)) or line)
+
+    def _product(self, row: dict[str, str], line: int, problems: list[Problem]) -> str:
+        """Rows naming the same product share one products entry; returns its id."""
+        name = row.get("product_name", "")
+        product_id = _slug(name) or f"{row.get('patient_id') or 'patient'}-product"
+        product: dict[str, Any] = {"id": product_id}
+        columns = [c for c in COLUMNS if c.part == "product"]
+        for column in columns:
+            if row.get(column.name):
+                _set(product, column.field, _read(row[column.name], column.kind))
+        if product_id in self.products:
+            known, first = self.products[product_id]
+            if known != product:
+                problems.append(Problem(self.file, "product_name", line, f"product {name!r} is described "
+                                        f"differently on line {first}", name))
+            return product_id
+        if not any(row.get(c.name) for c in columns):
+            return product_id  # no product described: the infusion's reference is reported by the loader
+        path = ("products", len(self.data["products"]))
+        self.source.put(path, "product_name", line)
+        for column in columns:
+            self.source.put(path + (column.field,), column.name, line)
+        self.products[product_id] = (product, line)
+        self.data["products"].append(product)
+        return product_id
+
+
+def _set(target: dict, dotted: str, value: Any) -> None:
+    *parents, last = dotted.split(".")
+    for key in parents:
+        target = target.setdefault(key, {})
+    target[last] = value
+
+
+def _read(cell: str, kind: str) -> Any:
+    """A cell as the record loader expects it; a cell that does not fit is passed on for the loader to report."""
+    if kind == "list":
+        return [part.strip() for part in cell.split(";") if part.strip()]
+    if kind == "int":
+        try:
+            return int(cell)
+        except ValueError:
+            return cell
+    if kind == "bool":
+        return {"true": True, "yes": True, "false": False, "no": False}.get(cell.lower(), cell)
+    return cell
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())

@@ -1,0 +1,91 @@
+"""Read JSON into plain Python data while remembering the line of every value.
+
+Python's json module gives no positions, so this is a small position-tracking scan: objects and arrays
+are walked here, every scalar (string, number, true/false/null) is decoded by json's own `raw_decode`
+at its offset, so escapes and number syntax follow the standard library exactly. Paths are JSON paths
+in the form `medicalActions[0].treatment.agent.id`. Duplicate keys and very deep nesting are errors.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from typing import Any
+
+from loaders.yaml_lines import Path
+
+MAX_DEPTH = 100
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class JsonError(ValueError):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def load(text: str) -> tuple[Any, dict[Path, int]]:
+    """Parse JSON text; return the data and {path: 1-based line}."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    lines: dict[Path, int] = {}
+
+    def line_of(pos: int) -> int:
+        return bisect.bisect_right(starts, pos)
+
+    def skip(pos: int) -> int:
+        return _SPACE.match(text, pos).end()
+
+    def value(pos: int, path: Path, depth: int) -> tuple[Any, int]:
+        if depth > MAX_DEPTH:
+            raise JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", line_of(pos))
+        pos = skip(pos)
+        lines[path] = line_of(pos)
+        char = text[pos:pos + 1]
+        if char == "{":
+            out: dict[str, Any] = {}
+            pos = skip(pos + 1)
+            if text[pos:pos + 1] == "}":
+                return out, pos + 1
+            while True:
+                if text[pos:pos + 1] != '"':
+                    raise JsonError("expected a quoted key", line_of(pos))
+                key, pos = _DECODER.raw_decode(text, pos)
+                if key in out:
+                    raise JsonError(f"key {key!r} is given twice", line_of(pos))
+                pos = skip(pos)
+                if text[pos:pos + 1] != ":":
+                    raise JsonError("expected ':' after a key", line_of(pos))
+                out[key], pos = value(pos + 1, path + (key,), depth + 1)
+                pos = skip(pos)
+                if text[pos:pos + 1] == ",":
+                    pos = skip(pos + 1)
+                    continue
+                if text[pos:pos + 1] == "}":
+                    return out, pos + 1
+                raise JsonError("expected ',' or '}'", line_of(pos))
+        if char == "[":
+            items: list[Any] = []
+            pos = skip(pos + 1)
+            if text[pos:pos + 1] == "]":
+                return items, pos + 1
+            while True:
+                item, pos = value(pos, path + (len(items),), depth + 1)
+                items.append(item)
+                pos = skip(pos)
+                if text[pos:pos + 1] == ",":
+                    pos += 1
+                    continue
+                if text[pos:pos + 1] == "]":
+                    return items, pos + 1
+                raise JsonError("expected ',' or ']'", line_of(pos))
+        try:
+            return _DECODER.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise JsonError(f"not valid JSON: {exc.msg}", line_of(pos)) from None
+
+    data, end = value(0, (), 0)
+    if skip(end) != len(text):
+        raise JsonError("unexpected text after the JSON value", line_of(skip(end)))
+    return data, lines

@@ -1,0 +1,78 @@
+"""The CSV template: documented from one table, converted to the record structure, problems at row + column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from loaders import csv_template
+from loaders.source_map import Unusable
+from loaders.yaml_record import build_record
+
+VALID = Path(__file__).parent.parent / "records" / "valid" / "minimal-case.csv"
+
+
+def rows(**changes: dict[str, str]) -> str:
+    header, example = list(csv.reader(io.StringIO(VALID.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for patient, change in changes.items():
+        row = dict(zip(header, example, strict=True)) | {"patient_id": patient} | change
+        writer.writerow([row[h] for h in header])
+    return out.getvalue()
+
+
+def test_template_header_and_reference_come_from_the_one_table():
+    header, example = list(csv.reader(io.StringIO(csv_template.template())))
+    assert header == [c.name for c in csv_template.COLUMNS]
+    assert example[0].startswith("#")  # skipped when read back
+    reference = csv_template.reference()
+    for column in csv_template.COLUMNS:
+        assert f"| `{column.name}` |" in reference
+
+
+def test_a_row_becomes_the_record_structure():
+    no_toxicity = {c.name: "" for c in csv_template.COLUMNS if c.part == "toxicity1"}
+    conversion = csv_template.convert(rows(P1={}, P2=no_toxicity), "t.csv")
+    assert not conversion.problems and not conversion.warnings
+    (record,) = conversion.records
+    assert [p["id"] for p in record.data["patients"]] == ["P1", "P2"]
+    facts = record.data["patients"][0]["facts"]
+    assert [f["type"] for f in facts] == ["demographics", "diagnosis", "relapse", "car-t-infusion", "toxicity",
+                                          "response"]
+    assert facts[3]["dose"] == {"value": "1.0e6", "unit": "emkg:CellsPerKilogram"}
+    assert facts[2]["sites"] == ["UBERON:0000473"] and facts[2]["marrow_involved"] is False
+    assert len(record.data["products"]) == 1  # rows naming the same product share it
+    assert "toxicity" not in [f["type"] for f in record.data["patients"][1]["facts"]]
+    loaded = build_record(record.data, record.source.lines, "t.csv")
+    assert len(loaded.graph) > 50
+
+
+def test_problems_name_the_row_line_and_column():
+    conversion = csv_template.convert(rows(P1={}, P2={"infusion_dose_value": "5 x 10^6"}), "t.csv")
+    (record,) = conversion.records
+    assert record.source.source_field("patients[1].facts[3].dose.value") == "infusion_dose_value"
+    assert record.source.lines[("patients", 1, "facts", 3, "dose", "value")] == 3
+    assert record.source.source_field("patients[1].facts[3].dose.unit") == "infusion_dose_unit"
+
+
+def test_rows_are_grouped_by_publication_and_conflicts_are_reported():
+    two = csv_template.convert(rows(P1={}, P2={"publication_id": "other-pub"}), "t.csv")
+    assert [r.data["publication"]["id"] for r in two.records] == ["test-minimal-csv-case", "other-pub"]
+    clash = csv_template.convert(rows(P1={}, P2={"publication_label": "Something else"}), "t.csv")
+    assert [(p.path, p.line) for p in clash.problems] == [("publication_label", 3)]
+
+
+def test_unknown_columns_are_warnings_and_missing_required_columns_unusable():
+    text = rows(P1={}).replace("publication_id,", "publication_id,extra_column,", 1)
+    text = text.replace("\ntest-minimal-csv-case,", "\ntest-minimal-csv-case,x,", 1)
+    warned = csv_template.convert(text, "t.csv")
+    assert [(w.path, w.line) for w in warned.warnings] == [("extra_column", 1)]
+    with pytest.raises(Unusable, match="patient_id"):
+        csv_template.convert("publication_id,sex\nx,emkg:Male\n", "t.csv")
+    with pytest.raises(Unusable, match="no header"):
+        csv_template.convert("a,b\n1,2\n", "t.csv")
