@@ -1,14 +1,18 @@
 """SHACL validation: pySHACL is called here and nowhere else, always the same way.
 
 The data graph is passed as a graph object (a string would be read as a path or URL), the ontology
-as `ont_graph` so that class hierarchy is available, RDFS inference only (OWL-RL inference multiplies
-validation time, see design notes), and pySHACL works on a copy (`inplace=False`) so the caller's
-graph is never mutated. Results are turned into plain records that name the shape, path, constraint
+as `ont_graph` so that the class hierarchy and the vocabularies (units, response categories, UBERON
+sites ...) are available, and pySHACL works on a copy (`inplace=False`) so the caller's graph is never
+mutated. No inference: sh:class and sh:targetClass already follow rdfs:subClassOf, while RDFS
+inference would apply the ontology's rdfs:range axioms and type ANY value of emkg:unit as a unit, of
+emkg:outcome as a response category ..., which would make every vocabulary check pass (and OWL-RL
+multiplies validation time, see design notes). `advanced=True` enables SPARQL-based targets. Results are turned into plain records that name the shape, path, constraint
 and value, and, through the loader's locations, the submitter's file, field and line.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from rdflib import RDF, Graph, Namespace, URIRef
@@ -46,14 +50,41 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
     # callers may parse shapes once and validate many graphs with them.
     shapes_copy = Graph()
     shapes_copy += shapes
-    conforms, report, _ = pyshacl_validate(
-        data, shacl_graph=shapes_copy, ont_graph=ontology, inference="rdfs", advanced=True,
-        allow_warnings=True, inplace=False, abort_on_first=False,
-    )
+    with _sparql_parsed_once():
+        conforms, report, _ = pyshacl_validate(
+            data, shacl_graph=shapes_copy, ont_graph=ontology, inference="none", advanced=True,
+            allow_warnings=True, inplace=False, abort_on_first=False,
+        )
     results = report.subjects(RDF.type, SH.ValidationResult)
     violations = [_violation(report, shapes, result, locations or {}) for result in results]
     violations.sort(key=lambda v: (v.file or "", v.line or 0, v.focus, v.message))
     return conforms, violations, report
+
+
+@contextlib.contextmanager
+def _sparql_parsed_once():
+    """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses it
+    every time (about 0.1 s for a temporal rule: seconds on the seed graph). The parsed query does not
+    depend on the focus node ($this comes as a binding), so during one validation each text is parsed
+    once. Only our own shape queries pass through here; the cache dies with the validation."""
+    from rdflib.plugins.sparql import processor
+
+    original = processor.SPARQLProcessor.query
+    parsed: dict = {}
+
+    def query(self, query_text, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 (rdflib's names)
+        if isinstance(query_text, str):
+            key = (query_text, base)
+            if key not in parsed:
+                parsed[key] = processor.translateQuery(processor.parseQuery(query_text), base, initNs)
+            query_text = parsed[key]
+        return original(self, query_text, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original
 
 
 def _violation(report: Graph, shapes: Graph, result, locations) -> Violation:
@@ -70,13 +101,23 @@ def _violation(report: Graph, shapes: Graph, result, locations) -> Violation:
     return Violation(
         severity=compact(str(one(SH.resultSeverity))).replace("sh:", ""),
         focus=str(focus),
-        path=compact(str(path)) if isinstance(path, URIRef) else ("(inverse path)" if path is not None else None),
+        path=_path(report, path),
         constraint=compact(str(one(SH.sourceConstraintComponent))),
         shape=compact(str(shape)) if isinstance(shape, URIRef) else _parent_shape(shapes, shape),
         message=str(one(SH.resultMessage) or ""),
         value=compact(str(value)) if value is not None else None,
         file=file, field=field, line=line,
     )
+
+
+def _path(report: Graph, path) -> str | None:
+    """A result path as text: a CURIE, or ^CURIE for an inverse path (e.g. the facts of a patient)."""
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return compact(str(path))
+    inverse = report.value(path, SH.inversePath)
+    return "^" + compact(str(inverse)) if isinstance(inverse, URIRef) else "(complex path)"
 
 
 def _parent_shape(shapes: Graph, shape) -> str | None:
