@@ -6,7 +6,8 @@ sites ...) are available, and pySHACL works on a copy (`inplace=False`) so the c
 mutated. No inference: sh:class and sh:targetClass already follow rdfs:subClassOf, while RDFS
 inference would apply the ontology's rdfs:range axioms and type ANY value of emkg:unit as a unit, of
 emkg:outcome as a response category ..., which would make every vocabulary check pass (and OWL-RL
-multiplies validation time, see design notes). `advanced=True` enables SPARQL-based targets. Results are turned into plain records that name the shape, path, constraint
+multiplies validation time, see design notes). `advanced=True` enables SPARQL-based targets.
+Results are turned into plain records that name the shape, path, constraint
 and value, and, through the loader's locations, the submitter's file, field and line.
 """
 
