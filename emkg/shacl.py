@@ -1,14 +1,19 @@
 """SHACL validation: pySHACL is called here and nowhere else, always the same way.
 
 The data graph is passed as a graph object (a string would be read as a path or URL), the ontology
-as `ont_graph` so that class hierarchy is available, RDFS inference only (OWL-RL inference multiplies
-validation time, see design notes), and pySHACL works on a copy (`inplace=False`) so the caller's
-graph is never mutated. Results are turned into plain records that name the shape, path, constraint
+as `ont_graph` so that the class hierarchy and the vocabularies (units, response categories, UBERON
+sites ...) are available, and pySHACL works on a copy (`inplace=False`) so the caller's graph is never
+mutated. No inference: sh:class and sh:targetClass already follow rdfs:subClassOf, while RDFS
+inference would apply the ontology's rdfs:range axioms and type ANY value of emkg:unit as a unit, of
+emkg:outcome as a response category ..., which would make every vocabulary check pass (and OWL-RL
+multiplies validation time, see design notes). `advanced=True` enables SPARQL-based targets.
+Results are turned into plain records that name the shape, path, constraint
 and value, and, through the loader's locations, the submitter's file, field and line.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from rdflib import RDF, Graph, Namespace, URIRef
@@ -46,55 +51,41 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
     # callers may parse shapes once and validate many graphs with them.
     shapes_copy = Graph()
     shapes_copy += shapes
-    # RDFS entailment is computed here (_with_rdfs_types) on our own copy of the data, so pySHACL runs
-    # with inference="none" and inplace=True on that copy: owlrl's closure re-scans every triple until
-    # fixpoint and took ~40% of validating 1,000 cases (benchmarks/results/validate.md).
-    conforms, report, _ = pyshacl_validate(
-        _with_rdfs_types(data, ontology), shacl_graph=shapes_copy, ont_graph=ontology, inference="none",
-        advanced=True, allow_warnings=True, inplace=True, abort_on_first=False,
-    )
+    with _sparql_parsed_once():
+        conforms, report, _ = pyshacl_validate(
+            data, shacl_graph=shapes_copy, ont_graph=ontology, inference="none", advanced=True,
+            allow_warnings=True, inplace=False, abort_on_first=False,
+        )
     results = report.subjects(RDF.type, SH.ValidationResult)
     violations = [_violation(report, shapes, result, locations or {}) for result in results]
     violations.sort(key=lambda v: (v.file or "", v.line or 0, v.focus, v.message))
     return conforms, violations, report
 
 
-def _with_rdfs_types(data: Graph, ontology: Graph) -> Graph:
-    """A copy of `data` plus the rdf:type triples RDFS entailment adds to it: rdfs:domain and rdfs:range
-    (object values only) of its properties, then every rdfs:subClassOf ancestor of every type. The
-    ontology has no rdfs:subPropertyOf, so these are the RDFS rules that give the data new triples
-    (the ontology's own closure is not needed: sh:class and sh:targetClass follow subClassOf)."""
-    from rdflib import RDFS, Literal
+@contextlib.contextmanager
+def _sparql_parsed_once():
+    """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses it
+    every time (about 0.1 s for a temporal rule: seconds on the seed graph). The parsed query does not
+    depend on the focus node ($this comes as a binding), so during one validation each text is parsed
+    once. Only our own shape queries pass through here; the cache dies with the validation."""
+    from rdflib.plugins.sparql import processor
 
-    parents: dict = {}
-    for child, parent in ontology.subject_objects(RDFS.subClassOf):
-        if isinstance(parent, URIRef):
-            parents.setdefault(child, set()).add(parent)
-    ancestors: dict = {}
+    original = processor.SPARQLProcessor.query
+    parsed: dict = {}
 
-    def up(cls) -> set:
-        if cls not in ancestors:
-            ancestors[cls] = set()  # guards against subClassOf cycles
-            found = set()
-            for parent in parents.get(cls, ()):
-                found |= {parent} | up(parent)
-            ancestors[cls] = found
-        return ancestors[cls]
+    def query(self, query_text, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 (rdflib's names)
+        if isinstance(query_text, str):
+            key = (query_text, base)
+            if key not in parsed:
+                parsed[key] = processor.translateQuery(processor.parseQuery(query_text), base, initNs)
+            query_text = parsed[key]
+        return original(self, query_text, initBindings, initNs, base, DEBUG)
 
-    domains = {p: list(ontology.objects(p, RDFS.domain)) for p in set(ontology.subjects(RDFS.domain, None))}
-    ranges = {p: list(ontology.objects(p, RDFS.range)) for p in set(ontology.subjects(RDFS.range, None))}
-    out = Graph()
-    out += data
-    types = set(data.subject_objects(RDF.type))
-    for s, p, o in data:
-        types.update((s, d) for d in domains.get(p, ()) if isinstance(d, URIRef))
-        if not isinstance(o, Literal):
-            types.update((o, r) for r in ranges.get(p, ()) if isinstance(r, URIRef))
-    for node, cls in types:
-        out.add((node, RDF.type, cls))
-        for ancestor in up(cls):
-            out.add((node, RDF.type, ancestor))
-    return out
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original
 
 
 def _violation(report: Graph, shapes: Graph, result, locations) -> Violation:
@@ -111,13 +102,23 @@ def _violation(report: Graph, shapes: Graph, result, locations) -> Violation:
     return Violation(
         severity=compact(str(one(SH.resultSeverity))).replace("sh:", ""),
         focus=str(focus),
-        path=compact(str(path)) if isinstance(path, URIRef) else ("(inverse path)" if path is not None else None),
+        path=_path(report, path),
         constraint=compact(str(one(SH.sourceConstraintComponent))),
         shape=compact(str(shape)) if isinstance(shape, URIRef) else _parent_shape(shapes, shape),
         message=str(one(SH.resultMessage) or ""),
         value=compact(str(value)) if value is not None else None,
         file=file, field=field, line=line,
     )
+
+
+def _path(report: Graph, path) -> str | None:
+    """A result path as text: a CURIE, or ^CURIE for an inverse path (e.g. the facts of a patient)."""
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return compact(str(path))
+    inverse = report.value(path, SH.inversePath)
+    return "^" + compact(str(inverse)) if isinstance(inverse, URIRef) else "(complex path)"
 
 
 def _parent_shape(shapes: Graph, shape) -> str | None:

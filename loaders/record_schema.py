@@ -52,6 +52,11 @@ QUANTITY_FIELDS = (
 )
 
 
+# Ages over 89 can identify a patient: a record writes `age_years: 90+`, kept as this flag instead of a number.
+AGE_90_PLUS = "90+"
+AGE_90_PLUS_PREDICATE = "emkg:ageNinetyOrOver"
+
+
 def quantity(name: str, predicate: str, doc: str, many: bool = False) -> Field:
     return Field(name, predicate, "quantity", many=many, node_class="emkg:Quantity", fields=QUANTITY_FIELDS,
                  doc=doc)
@@ -97,7 +102,8 @@ AGENT = Field(
 FACT_TYPES: dict[str, Part] = {p.name: p for p in (
     Part("demographics", "emkg:Demographics", (
         Field("sex", "emkg:sex", "term", doc="emkg:Male or emkg:Female"),
-        Field("age_years", "emkg:ageYears", "decimal", doc="age at the event the source gives it for"),
+        Field("age_years", "emkg:ageYears", "decimal",
+              doc=f"age at the event the source gives it for; any age over 89 is written {AGE_90_PLUS} (privacy)"),
         Field("age_context", "emkg:ageContext", "term", doc="e.g. emkg:AgeAtDiagnosis, emkg:AgeAtCarT"),
     ), "sex and age"),
     Part("diagnosis", "emkg:Diagnosis", (

@@ -277,6 +277,9 @@ class _RecordBuilder:
 
     def add_value(self, spec: schema.Field, value: Any, path: Path, subject: URIRef, node: URIRef) -> None:
         predicate = iri(spec.predicate)
+        if spec.predicate == "emkg:ageYears" and isinstance(value, str) and value.strip() == schema.AGE_90_PLUS:
+            self.graph.add((subject, iri(schema.AGE_90_PLUS_PREDICATE), Literal(True)))
+            return
         if spec.kind in ("text", "int", "decimal", "bool"):
             literal = self.check_literal(value, spec.kind, path)
             if literal is not None:
