@@ -34,9 +34,8 @@ def test_valid_examples_are_valid(path):
 
 # file -> (case, field, line, words of the message, value)
 EXPECTED = {
-    "grade-without-grading-system.csv": ("test-minimal-csv-case/P2", "toxicity1_condition", 3,
-                                         "must name its grading system",
-                                         "emkg:case/test-minimal-csv-case/P2/P2-toxicity-1"),
+    "grade-without-grading-system.csv": ("test-minimal-csv-case/P2", "toxicity1_grading_system", 3,
+                                         "must name its grading system", None),
     "grade-out-of-range.ttl": ("test-minimal-case/P1", "emkg:case/test-minimal-case/P1/crs emkg:grade", 19,
                                "whole number from 0 to 5", "7"),
     "phenopacket-problems.phenopacket.json": ("pmid-99999999/P1", "medicalActions[0].treatment.doseIntervals[0]"
@@ -80,7 +79,7 @@ def test_turtle_report_is_the_shacl_report_graph():
     (report,) = graph.subjects(SH.conforms, None)
     assert str(graph.value(report, SH.conforms)) == "false"
     messages = {str(m) for m in graph.objects(None, SH.resultMessage)}
-    assert "A toxicity grade is a whole number from 0 to 5." in messages
+    assert any(m.startswith("A toxicity grade is a whole number from 0 to 5") for m in messages)
     loader = run("validate", RECORDS / "invalid" / "dose-without-unit.yaml", "--format", "turtle")
     loader_graph = Graph().parse(data=loader.output, format="turtle")
     assert any("a dose needs 'unit'" in str(m) for m in loader_graph.objects(None, SH.resultMessage))
