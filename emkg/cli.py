@@ -76,14 +76,52 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None) 
 
 
 @main.command("queries")
-def list_queries() -> None:
+@click.option("--markdown", is_flag=True, help="write queries/README.md (catalogue docs with example output)")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to take examples from")
+def list_queries(markdown: bool, build_dir: Path | None) -> None:
     """List the stored queries with their summaries and parameters."""
     from emkg import catalogue
 
+    if markdown:
+        from emkg import querydocs, store
+
+        try:
+            db = store.open_read_only(paths.store_dir(build_dir))
+        except store.StoreMissing as exc:
+            _fail(f"error: {exc}", 2)
+        target = paths.QUERIES_DIR / "README.md"
+        target.write_text(querydocs.render(db), encoding="utf-8")
+        click.echo(f"wrote {target}")
+        return
     for stored in catalogue.catalogue().values():
         params = " ".join(f"[{p.name}:{p.type}]" for p in stored.params)
         click.echo(f"{stored.name}  {params}".rstrip())
         click.echo(f"    {stored.summary}")
+
+
+@main.command("qc")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to check")
+def qc_cmd(build_dir: Path | None) -> None:
+    """Run the QC rules in queries/qc/ on the built graph; print offending rows per rule.
+
+    Exit 0: every rule returned no rows; 1: some rule found violations; 2: no build.
+    """
+    from emkg import output, qc, store
+
+    try:
+        db = store.open_read_only(paths.store_dir(build_dir))
+    except store.StoreMissing as exc:
+        _fail(f"error: {exc}", 2)
+    results = qc.run_all(db)
+    for result in results:
+        verdict = "ok" if not result.rows else f"{len(result.rows)} violation(s)"
+        click.echo(f"{result.rule}: {verdict}")
+        if result.rows:
+            click.echo(f"  {result.summary}")
+            click.echo(output.render(result.columns, result.rows, "table"))
+    failed = [r.rule for r in results if r.rows]
+    click.echo(f"{len(results)} rule(s), {len(failed)} with violations")
+    sys.exit(1 if failed else 0)
 
 
 @main.command("validate")

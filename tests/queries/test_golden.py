@@ -15,6 +15,10 @@ from emkg import catalogue, output, paths, store
 
 EXPECTED = Path(__file__).parent / "expected"
 QUERIES = sorted(catalogue.catalogue())
+# Non-default parameter values per query: {query: {case: {param: value}}}; golden rows in
+# expected/<query>--<case>.json beside the default case's expected/<query>.json.
+PARAM_CASES = json.loads((Path(__file__).parent / "param_cases.json").read_text(encoding="utf-8"))
+CASES = [(name, case) for name in sorted(PARAM_CASES) for case in sorted(PARAM_CASES[name])]
 
 
 @pytest.fixture(scope="module")
@@ -22,21 +26,59 @@ def db(built):
     return store.open_read_only(paths.store_dir(built))
 
 
-def test_catalogue_is_not_empty():
-    assert len(QUERIES) >= 3
+def test_catalogue_has_twenty_queries():
+    assert len(QUERIES) >= 20
+
+
+def _check_golden(db, request, name: str, golden: Path, params: dict[str, str]) -> None:
+    stored = catalogue.get(name)
+    columns, rows = store.select(db, stored.text, stored.bindings(params))
+    actual = {"params": params, "columns": columns, "rows": output.display_rows(rows)} if params else \
+        {"columns": columns, "rows": output.display_rows(rows)}
+    if request.config.getoption("--update-golden"):
+        golden.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert golden.is_file(), f"no golden rows for {golden.stem}; run pytest --update-golden and review them"
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert actual == expected
+    assert rows, f"{golden.stem}: a golden case must answer with rows on the seed graph"
 
 
 @pytest.mark.parametrize("name", QUERIES)
 def test_query_matches_its_golden_rows(name, db, request):
+    _check_golden(db, request, name, EXPECTED / f"{name}.json", {})
+
+
+@pytest.mark.parametrize(("name", "case"), CASES)
+def test_parameter_case_matches_its_golden_rows(name, case, db, request):
+    _check_golden(db, request, name, EXPECTED / f"{name}--{case}.json", PARAM_CASES[name][case])
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_parameterised_query_has_a_non_default_case(name):
     stored = catalogue.get(name)
-    columns, rows = store.select(db, stored.text, stored.bindings({}))
-    actual = {"columns": columns, "rows": output.display_rows(rows)}
-    golden = EXPECTED / f"{name}.json"
-    if request.config.getoption("--update-golden"):
-        golden.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert golden.is_file(), f"no golden rows for {name}; run pytest --update-golden and review them"
-    expected = json.loads(golden.read_text(encoding="utf-8"))
-    assert actual == expected
+    if stored.params:
+        assert PARAM_CASES.get(name), f"{name}: add a non-default parameter case to param_cases.json"
+        for params in PARAM_CASES[name].values():
+            stored.bindings(params)  # the case's values are valid
+            assert any(params.get(p.name) not in (None, p.default) for p in stored.params)
+
+
+def test_no_stale_golden_files():
+    known = {f"{n}.json" for n in QUERIES} | {f"{n}--{c}.json" for n, c in CASES}
+    assert {p.name for p in EXPECTED.glob("*.json")} <= known
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_query_is_portable_sparql(name):
+    # Rows must compare in order across engines: a total ORDER BY, and no engine-specific functions.
+    stored = catalogue.get(name)
+    body = "\n".join(line for line in stored.text.splitlines() if not line.lstrip().startswith("#"))
+    assert "ORDER BY" in body
+    order_by = body[body.rindex("ORDER BY"):]
+    for column in stored.columns:
+        assert f"?{column}" in order_by, f"{name}: ORDER BY lacks ?{column}"
+    for word in ("bif:", "sql:", "SERVICE", "SAMPLE(", "LOAD ", "FROM <"):
+        assert word not in body, f"{name}: {word} is not portable or not allowed"
 
 
 @pytest.mark.parametrize("name", QUERIES)
