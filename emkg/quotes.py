@@ -52,7 +52,8 @@ def missing_quotes(graph, seeds_dir: Path) -> tuple[list[MissingQuote], list[str
     for subject, exact, pub, file in rows:
         name = str(file) if file else None
         if name not in texts:
-            path = seeds_dir / name if name else None
+            # a plain file name only: a record must not make the build read outside the seeds folder
+            path = seeds_dir / name if name and Path(name).name == name and name not in (".", "..") else None
             texts[name] = canonical(path.read_text(encoding="utf-8")) if path and path.is_file() else None
         text = texts[name]
         if text is None:
