@@ -29,6 +29,8 @@ METHODS = ("POST", "GET")
 _CHUNK = 1 << 16
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
 
 Row = list[ox.NamedNode | ox.Literal | ox.BlankNode | None]
 
@@ -156,6 +158,9 @@ def _term(value: dict | None, blanks: dict[str, ox.BlankNode]):
         if language:
             return ox.Literal(text, language=language)
         datatype = value.get("datatype")
+        if datatype == _XSD_BOOLEAN:
+            # "1" and "true" are the same xsd:boolean; Virtuoso writes 1/0, Oxigraph and the release true/false.
+            text = _BOOLEAN_CANONICAL.get(text, text)
         if datatype and datatype not in (_XSD_STRING, _RDF_LANGSTRING):
             return ox.Literal(text, datatype=ox.NamedNode(datatype))
         return ox.Literal(text)

@@ -236,4 +236,5 @@ class Virtuoso:
         if loaded != expected:
             raise HarnessError(f"loaded {loaded} triples into <{graph}> but {ntriples} has {expected} lines")
         self.load_seconds = time.perf_counter() - started
+        self.triples = loaded
         return loaded
