@@ -31,6 +31,10 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
+# SPARQLWrapper turns these HTTP statuses into its own exceptions; say which status it was.
+_STATUS = {"QueryBadFormed": "HTTP 400 (bad query)", "Unauthorized": "HTTP 401 (unauthorized)",
+           "EndPointNotFound": "HTTP 404 (not found)", "URITooLong": "HTTP 414 (URI too long, try POST)",
+           "EndPointInternalError": "HTTP 500 (internal error)"}
 
 Row = list[ox.NamedNode | ox.Literal | ox.BlankNode | None]
 
@@ -81,7 +85,8 @@ def select(endpoint: str, query: str, bindings: dict[str, ox.NamedNode | ox.Lite
         raise RemoteError(f"only SELECT queries can be run on an endpoint; this is a {wrapper.queryType} query")
     wrapper.setReturnFormat(JSON)
     wrapper.setMethod(method)
-    wrapper.setTimeout(timeout)
+    # setTimeout() truncates to int, and int(0.5) == 0 means "no timeout" to SPARQLWrapper: set the float.
+    wrapper.timeout = timeout
     if default_graph:
         wrapper.addDefaultGraph(check_graph(default_graph))
     where = f"endpoint {endpoint}"
@@ -90,7 +95,8 @@ def select(endpoint: str, query: str, bindings: dict[str, ox.NamedNode | ox.Lite
         response = wrapper.query().response
         body = _read(response, deadline, timeout)
     except SPARQLWrapperException as exc:
-        raise RemoteError(f"{where} refused the query: {exc.msg}{_server_says(exc)}") from None
+        status = _STATUS.get(type(exc).__name__, "an error")
+        raise RemoteError(f"{where} answered {status}{_server_says(exc)}") from None
     except urllib.error.HTTPError as exc:
         raise RemoteError(f"{where} answered HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:

@@ -205,6 +205,14 @@ def test_get_and_post_agree(virtuoso):
 
 
 def test_a_broken_query_is_a_clean_error(virtuoso):
-    with pytest.raises(remote.RemoteError, match="refused the query") as caught:
+    with pytest.raises(remote.RemoteError, match="HTTP 400") as caught:
         remote.select(virtuoso.endpoint, "SELECT ?x WHERE { ?x ?y }", default_graph=GRAPH)
     assert "\n" not in str(caught.value)
+
+
+def test_private_server_listens_on_loopback_only(virtuoso):
+    ini = virtuoso.ini.read_text(encoding="utf-8")
+    ports = re.findall(r"^ServerPort = (\S+)$", ini, re.MULTILINE)
+    assert ports == [f"127.0.0.1:{virtuoso.sql_port}", f"127.0.0.1:{virtuoso.http_port}"]
+    assert str(virtuoso.folder) in re.search(r"^DirsAllowed = (.*)$", ini, re.MULTILINE).group(1)
+    assert "[Plugins]" not in ini and "[Replication]" not in ini
