@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import json
-import socket
 import time
 import urllib.error
 import warnings
@@ -101,10 +100,10 @@ def select(endpoint: str, query: str, bindings: dict[str, ox.NamedNode | ox.Lite
         raise RemoteError(f"{where} answered HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
+        if isinstance(reason, TimeoutError):
             raise RemoteError(f"{where} did not answer within {timeout:g} s (--timeout)") from None
         raise RemoteError(f"cannot reach {where}: {_one_line(str(reason))}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:  # socket.timeout is TimeoutError since Python 3.10
         raise RemoteError(f"{where} did not answer within {timeout:g} s (--timeout)") from None
     except (OSError, ValueError) as exc:  # reset connections, malformed HTTP, bad proxy settings
         raise RemoteError(f"cannot query {where}: {_one_line(str(exc)) or type(exc).__name__}") from None

@@ -45,8 +45,8 @@ KNOWN_VIRTUOSO_BUGS = {
 }
 # GROUP_CONCAT's order is not defined by SPARQL 1.1 (engines differ: "CD19; CD22" vs "CD22; CD19"), so
 # such columns are compared as sorted lists of their parts (see `comparable` for the other two differences).
-_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\(\s*(?:DISTINCT\s+)?\?\w+\s*(?:;\s*SEPARATOR\s*=\s*"((?:[^"\\]|\\.)*)"\s*)?\)'
-                           r"\s+AS\s+\?(\w+)", re.IGNORECASE)
+_GROUP_CONCAT = re.compile(r"GROUP_CONCAT\s*\(\s*(?:DISTINCT\s+)?\?\w+\s*"
+                           r'(?:;\s*SEPARATOR\s*=\s*"((?:[^"\\]|\\.)*)"\s*)?\)\s+AS\s+\?(\w+)', re.IGNORECASE)
 _EXAMPLE = re.compile(r"\be\.g\.\s+(\S+?)[,;)]?(?:\s|$)")
 
 

@@ -9,6 +9,7 @@ and the fixture turns it into pytest.fail.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -131,10 +132,8 @@ DefaultQuery = ASK {{ }}
 
 def _die_with_parent() -> None:
     # If pytest itself is killed, the kernel stops Virtuoso too (PR_SET_PDEATHSIG), so no server lingers.
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
-    except OSError:
-        pass
 
 
 class Virtuoso:
