@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import time
 import urllib.error
 import warnings
@@ -75,13 +76,18 @@ def select(endpoint: str, query: str, bindings: dict[str, ox.NamedNode | ox.Lite
         raise RemoteError(f"HTTP method must be one of {', '.join(METHODS)}, got {method!r}")
     if not timeout > 0:
         raise RemoteError(f"--timeout must be a positive number of seconds, got {timeout!r}")
+    form = query_form(query)
+    if form != "SELECT":
+        raise RemoteError(f"only SELECT queries can be run on an endpoint; this is a {form or 'unreadable'} query")
     text = bind_values(query, bindings or {})
     wrapper = SPARQLWrapper(endpoint)
-    with warnings.catch_warnings():  # SPARQLWrapper warns (and guesses SELECT) on a form it cannot read
+    with warnings.catch_warnings():  # SPARQLWrapper warns when its own guess of the query form fails
         warnings.simplefilter("ignore")
         wrapper.setQuery(text)
-    if wrapper.queryType != SELECT or wrapper.isSparqlUpdateRequest():
-        raise RemoteError(f"only SELECT queries can be run on an endpoint; this is a {wrapper.queryType} query")
+    # SPARQLWrapper guesses the form by searching the text for the first keyword, and its comment
+    # stripping skips every other comment line: a stored query whose header says "construct" or "add"
+    # was taken for a CONSTRUCT or a SPARQL Update (sent as update=). The form is known: say so.
+    wrapper.queryType = SELECT
     wrapper.setReturnFormat(JSON)
     wrapper.setMethod(method)
     # setTimeout() truncates to int, and int(0.5) == 0 means "no timeout" to SPARQLWrapper: set the float.
@@ -108,6 +114,16 @@ def select(endpoint: str, query: str, bindings: dict[str, ox.NamedNode | ox.Lite
     except (OSError, ValueError) as exc:  # reset connections, malformed HTTP, bad proxy settings
         raise RemoteError(f"cannot query {where}: {_one_line(str(exc)) or type(exc).__name__}") from None
     return parse_results(body, where)
+
+
+_PROLOGUE_AND_FORM = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*([A-Za-z]+)", re.IGNORECASE)
+
+
+def query_form(query: str) -> str:
+    """The query's form keyword (SELECT, CONSTRUCT, ASK, DESCRIBE, INSERT ...) after comments and the prologue."""
+    body = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+    match = _PROLOGUE_AND_FORM.match(body)
+    return match.group(1).upper() if match else ""
 
 
 def _read(response, deadline: float, timeout: float) -> bytes:

@@ -123,6 +123,16 @@ def test_non_select_queries_are_not_sent(text):
         remote.select(f"http://127.0.0.1:{free_port()}/sparql", text)
 
 
+def test_select_with_keywords_in_its_comments_is_sent_as_a_query(fake_endpoint):
+    # SPARQLWrapper alone takes this for a CONSTRUCT (or an update, for "add"): the form is read here.
+    text = ("#+ summary: grade by construct\n#+ question: add the numbers\n#+ tags: describe, construct\n"
+            "PREFIX x: <http://x/#construct>\nSELECT ?construct WHERE { ?construct ?p ?o }")
+    assert remote.query_form(text) == "SELECT"
+    body = b'{"head": {"vars": ["construct"]}, "results": {"bindings": [{"construct": {"type": "uri", "value": "http://x/a"}}]}}'
+    url = fake_endpoint(content_type="application/sparql-results+json", body=body)
+    assert remote.select(url, text) == (["construct"], [[ox.NamedNode("http://x/a")]])
+
+
 def test_remote_only_options_need_an_endpoint(built):
     assert_clean_usage_error(run("query", QUERY, "--timeout", "5", "--build-dir", built), "needs --endpoint")
     assert_clean_usage_error(run("query", QUERY, "--default-graph", "http://x/g"), "needs --endpoint")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -29,9 +30,10 @@ INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "n
 DECIMAL_TYPES = {XSD + "decimal"}
 FLOAT_TYPES = {XSD + "double", XSD + "float"}
 
-# Parameter values the golden tests in tests/queries/test_golden.py use beyond the defaults. Every
-# allowed value of a parameter, and the example its description gives ("e.g. VALUE"), are added
-# automatically, so most new queries need no entry here.
+# Parameter values the golden tests use beyond the defaults: tests/queries/param_cases.json where it
+# exists ({query: {case: {param: value}}}), else these. Every allowed value of a parameter, and the example
+# its description gives ("e.g. VALUE"), are added automatically.
+_GOLDEN_CASES = Path(__file__).parent.parent / "queries" / "param_cases.json"
 EXTRA_CASES: dict[str, list[dict[str, str]]] = {
     "patients-by-relapse-site": [{"site": "UBERON:0000473"}],
     "patient-timeline": [{"patient": "emkg:case/nct03919240-sscart19-skin-testis/P1"}],
@@ -58,6 +60,9 @@ def parameter_cases(stored: catalogue.StoredQuery) -> list[dict[str, str]]:
         values += [m.group(1) for m in _EXAMPLE.finditer(param.doc)]
         cases += [{param.name: value} for value in values if value != param.default]
     cases += EXTRA_CASES.get(stored.name, [])
+    if _GOLDEN_CASES.is_file():
+        golden = json.loads(_GOLDEN_CASES.read_text(encoding="utf-8")).get(stored.name, {})
+        cases += [golden[key] for key in sorted(golden)]
     unique = []
     for case in cases:
         if case not in unique:
