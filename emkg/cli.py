@@ -53,9 +53,24 @@ def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> N
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter (repeatable)")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table")
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to query")
-def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None) -> None:
-    """Run the stored query NAME (see `emkg queries`) on the built graph."""
+@click.option("--endpoint", metavar="URL", default=None,
+              help="run on this SPARQL 1.1 endpoint (http/https) instead of the built store")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="with --endpoint: give up after this many seconds (default 30)")
+@click.option("--default-graph", metavar="IRI", default=None,
+              help="with --endpoint: query this named graph as the default graph")
+@click.option("--http-method", type=click.Choice(["POST", "GET"]), default=None,
+              help="with --endpoint: how to send the query (default POST)")
+def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, endpoint: str | None,
+          timeout: float | None, default_graph: str | None, http_method: str | None) -> None:
+    """Run the stored query NAME (see `emkg queries`) on the built graph or on a SPARQL endpoint."""
     from emkg import catalogue, output, store
+
+    remote_only = {"--timeout": timeout, "--default-graph": default_graph, "--http-method": http_method}
+    if endpoint is None and any(v is not None for v in remote_only.values()):
+        _fail(f"error: {', '.join(k for k, v in remote_only.items() if v is not None)} needs --endpoint", 2)
+    if endpoint is not None and build_dir is not None:
+        _fail("error: --endpoint and --build-dir exclude each other", 2)
 
     given = {}
     for item in params:
@@ -63,6 +78,18 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None) 
         if not sep or not key:
             _fail(f"--param takes NAME=VALUE, got {item!r}", 2)
         given[key.strip()] = value
+    if endpoint is not None:
+        from emkg import remote  # SPARQLWrapper is imported only on this path
+
+        try:
+            stored = catalogue.get(name)
+            columns, rows = remote.select(endpoint, stored.text, stored.bindings(given),
+                                          timeout=timeout or remote.DEFAULT_TIMEOUT, default_graph=default_graph,
+                                          method=http_method or "POST")
+        except (catalogue.CatalogueError, remote.RemoteError) as exc:
+            _fail(f"error: {exc}", 2)
+        click.echo(output.render(columns, rows, fmt), nl=False)
+        return
     try:
         stored = catalogue.get(name)
         bindings = stored.bindings(given)
