@@ -86,7 +86,7 @@ COLUMNS: tuple[Column, ...] = (
            "12-year-old boy, testis relapse"),
     Column("patient_source_label", "patient", "source_label", "text", "the source's own name for the patient"),
     Column("sex", "demographics", "sex", "term", "emkg:Male or emkg:Female", "emkg:Male"),
-    Column("age_years", "demographics", "age_years", "decimal", "age in years (over 89: 90)", "12"),
+    Column("age_years", "demographics", "age_years", "decimal", "age in years; any age over 89 is written 90+ (privacy)", "12"),
     Column("age_context", "demographics", "age_context", "term", "emkg:AgeAtDiagnosis, emkg:AgeAtCarT ...",
            "emkg:AgeAtCarT"),
     Column("demographics_quote", "demographics", "quote", "text", "verbatim words of the source for sex / age",

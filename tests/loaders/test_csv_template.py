@@ -76,3 +76,15 @@ def test_unknown_columns_are_warnings_and_missing_required_columns_unusable():
         csv_template.convert("publication_id,sex\nx,emkg:Male\n", "t.csv")
     with pytest.raises(Unusable, match="no header"):
         csv_template.convert("a,b\n1,2\n", "t.csv")
+
+
+def test_an_age_over_89_is_written_90_plus(tmp_path):
+    from emkg.validate import validate_file
+
+    ninety_plus, exact = tmp_path / "ninety-plus.csv", tmp_path / "exact.csv"
+    ninety_plus.write_text(rows(P1={"age_years": "90+", "patient_label": "elderly patient"}), encoding="utf-8")
+    exact.write_text(rows(P1={"age_years": "93", "patient_label": "elderly patient"}), encoding="utf-8")
+    assert validate_file(ninety_plus).code == 0
+    refused = validate_file(exact)
+    assert refused.code == 1
+    assert any("90+" in detail["message"] and detail["field"] == "age_years" for detail in refused.details)
