@@ -40,11 +40,7 @@ EXTRA_CASES: dict[str, list[dict[str, str]]] = {
 }
 # Queries on which Virtuoso is known to give wrong rows, with the reason; their tests run and are expected
 # to fail (strict: once Virtuoso agrees, the test fails until the entry is removed). Keep this short.
-KNOWN_VIRTUOSO_BUGS = {
-    "patient-timeline": "Virtuoso 7.2.5 evaluates negation (FILTER NOT EXISTS, MINUS, OPTIONAL+!BOUND) over a "
-                        "transitive path (rdfs:subClassOf+) bound from outside wrongly and keeps facts' broader "
-                        "types (302 rows instead of 259); the same pattern without negation agrees",
-}
+KNOWN_VIRTUOSO_BUGS: dict[str, str] = {}
 # GROUP_CONCAT's order is not defined by SPARQL 1.1 (engines differ: "CD19; CD22" vs "CD22; CD19"), so
 # such columns are compared as sorted lists of their parts (see `comparable` for the other two differences).
 _GROUP_CONCAT = re.compile(r"GROUP_CONCAT\s*\(\s*(?:DISTINCT\s+)?\?\w+\s*"
