@@ -14,10 +14,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _IGNORED = re.compile(r"[\s\-\u00ad\u2010\u2011]+")
+# A record names its source text by a plain file name in the seeds folder (no folders, nothing hidden),
+# so neither `emkg build` nor `emkg submit` can be made to read a file outside that folder.
+PLAIN_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
 def canonical(text: str) -> str:
     return _IGNORED.sub("", unicodedata.normalize("NFKC", text))
+
+
+def source_text(seeds_dir: Path, name: str | None) -> str | None:
+    """The canonical text of the source text file `name` in `seeds_dir`; None when `name` is not a plain
+    file name or the file is not there."""
+    if not name or not PLAIN_FILE_NAME.match(name):
+        return None
+    path = seeds_dir / name
+    return canonical(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 @dataclass(frozen=True)
@@ -52,9 +64,7 @@ def missing_quotes(graph, seeds_dir: Path) -> tuple[list[MissingQuote], list[str
     for subject, exact, pub, file in rows:
         name = str(file) if file else None
         if name not in texts:
-            # a plain file name only: a record must not make the build read outside the seeds folder
-            path = seeds_dir / name if name and Path(name).name == name and name not in (".", "..") else None
-            texts[name] = canonical(path.read_text(encoding="utf-8")) if path and path.is_file() else None
+            texts[name] = source_text(seeds_dir, name)
         text = texts[name]
         if text is None:
             unchecked.add(str(pub))

@@ -17,19 +17,17 @@ Nothing is written unless every record passes; the evidence folder is never touc
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from emkg.quotes import canonical
+from emkg.quotes import PLAIN_FILE_NAME, canonical, source_text
 from emkg.validate import RECORD_FORMATS, Outcome, validate_file
 from loaders.yaml_lines import YamlError, load
 from loaders.yaml_record import SCHEMA_ID, RecordInvalid, parse_record
 
-_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 UNCHECKED_NOTE = "Submitted with `emkg submit`; no source text was available, so its quotes are not checked."
 
 
@@ -90,13 +88,12 @@ def check_quotes(data: dict, seeds_dir: Path) -> tuple[list[str], bool]:
     name = data["publication"].get("source_text")
     if name is None:
         return [], False
-    if not _PLAIN_NAME.match(str(name)):
+    if not PLAIN_FILE_NAME.match(str(name)):
         return [f"publication.source_text must be a plain file name in the seeds folder, not {name!r}"], False
-    source = seeds_dir / str(name)
-    if not source.is_file():
+    text = source_text(seeds_dir, str(name))
+    if text is None:
         return [f"publication.source_text names {name!r}, which is not in {seeds_dir}; add the text there or "
                 "leave the field out (the quotes are then marked unchecked)"], False
-    text = canonical(source.read_text(encoding="utf-8"))
     missing = [q for q in _quotes(data) if canonical(q) not in text]
     return [f"quote not found in {name}: {q!r}" for q in missing], True
 
