@@ -38,13 +38,13 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
 from emkg import paths
+from emkg.mappings import PREDICATES as MAPPING_PREDICATES
 from emkg.namespaces import EMKG, compact
 
 # Namespaces under which loaders/yaml_record.py mints evidence individuals (patients, facts, quotes,
 # products, cohorts, findings); they are data, not vocabulary, so the ontology does not declare them.
 EVIDENCE_NAMESPACES = (EMKG + "case/", EMKG + "publication/")
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
-MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 _DATE_SEGMENT = re.compile(r"/(\d{4}-\d{2}-\d{2})/")
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w\-.]*)?:\s*<" + re.escape(EMKG) + ">", re.IGNORECASE)
 _FULL_IRI = re.compile("<(" + re.escape(EMKG) + r"[^>\s]*)>")
@@ -138,7 +138,7 @@ def exact_match_conflicts(ontology: Graph) -> list[QCProblem]:
 
 def mapping_target_problems(ontology: Graph) -> list[QCProblem]:
     problems = []
-    for predicate in MAPPING_PREDICATES:
+    for predicate in MAPPING_PREDICATES:  # the ones the SSSOM set is generated from
         for local, external in sorted(ontology.subject_objects(predicate)):
             if not str(local).startswith(EMKG):
                 continue
