@@ -19,6 +19,16 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _open_store(build_dir: Path | None):
+    """The built store, read-only; a missing build is a usage error (exit 2)."""
+    from emkg import store
+
+    try:
+        return store.open_read_only(paths.store_dir(build_dir))
+    except store.StoreMissing as exc:
+        _fail(f"error: {exc}", 2)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="emkg")
 def main() -> None:
@@ -78,27 +88,21 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, 
         if not sep or not key:
             _fail(f"--param takes NAME=VALUE, got {item!r}", 2)
         given[key.strip()] = value
-    if endpoint is not None:
-        from emkg import remote  # SPARQLWrapper is imported only on this path
-
-        try:
-            stored = catalogue.get(name)
-            columns, rows = remote.select(endpoint, stored.text, stored.bindings(given),
-                                          timeout=timeout or remote.DEFAULT_TIMEOUT, default_graph=default_graph,
-                                          method=http_method or "POST")
-        except (catalogue.CatalogueError, remote.RemoteError) as exc:
-            _fail(f"error: {exc}", 2)
-        click.echo(output.render(columns, rows, fmt), nl=False)
-        return
     try:
         stored = catalogue.get(name)
         bindings = stored.bindings(given)
-        db = store.open_read_only(paths.store_dir(build_dir))
     except catalogue.CatalogueError as exc:
         _fail(f"error: {exc}", 2)
-    except store.StoreMissing as exc:
-        _fail(f"error: {exc}", 2)
-    columns, rows = store.select(db, stored.text, bindings)
+    if endpoint is None:
+        columns, rows = store.select(_open_store(build_dir), stored.text, bindings)
+    else:
+        from emkg import remote  # SPARQLWrapper is imported only on this path
+
+        try:
+            columns, rows = remote.select(endpoint, stored.text, bindings, timeout=timeout or remote.DEFAULT_TIMEOUT,
+                                          default_graph=default_graph, method=http_method or "POST")
+        except remote.RemoteError as exc:
+            _fail(f"error: {exc}", 2)
     click.echo(output.render(columns, rows, fmt), nl=False)
 
 
@@ -110,12 +114,9 @@ def list_queries(markdown: bool, build_dir: Path | None) -> None:
     from emkg import catalogue
 
     if markdown:
-        from emkg import querydocs, store
+        from emkg import querydocs
 
-        try:
-            db = store.open_read_only(paths.store_dir(build_dir))
-        except store.StoreMissing as exc:
-            _fail(f"error: {exc}", 2)
+        db = _open_store(build_dir)
         target = paths.QUERIES_DIR / "README.md"
         target.write_text(querydocs.render(db), encoding="utf-8")
         click.echo(f"wrote {target}")
@@ -133,12 +134,9 @@ def qc_cmd(build_dir: Path | None) -> None:
 
     Exit 0: every rule returned no rows; 1: some rule found violations; 2: no build.
     """
-    from emkg import output, qc, store
+    from emkg import output, qc
 
-    try:
-        db = store.open_read_only(paths.store_dir(build_dir))
-    except store.StoreMissing as exc:
-        _fail(f"error: {exc}", 2)
+    db = _open_store(build_dir)
     results = qc.run_all(db)
     for result in results:
         verdict = "ok" if not result.rows else f"{len(result.rows)} violation(s)"
@@ -212,10 +210,7 @@ def stats(fmt: str, build_dir: Path | None) -> None:
     from emkg import output, store
     from emkg.stats import SECTIONS
 
-    try:
-        db = store.open_read_only(paths.store_dir(build_dir))
-    except store.StoreMissing as exc:
-        _fail(f"error: {exc}", 2)
+    db = _open_store(build_dir)
     for title, sparql in SECTIONS:
         columns, rows = store.select(db, sparql)
         if fmt == "table":
