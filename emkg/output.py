@@ -39,11 +39,22 @@ def render(columns: list[str], rows, fmt: str) -> str:
         writer.writerows(shown)
         return buffer.getvalue()
     if fmt == "markdown":
-        escape = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
-        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in shown]
-        return "\n".join(lines) + "\n"
+        return "\n".join(markdown_table(columns, shown)) + "\n"
     return _table(columns, shown)
+
+
+def markdown_cell(text: str, max_width: int | None = None) -> str:
+    """A table cell: pipes escaped, on one line; with `max_width`, white space collapsed and clipped."""
+    if max_width is None:
+        return text.replace("|", "\\|").replace("\n", " ")
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def markdown_table(columns: list[str], rows: list[list[str]], max_width: int | None = None) -> list[str]:
+    """The lines of a Markdown table of display strings (see `display_rows`)."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    return lines + ["| " + " | ".join(markdown_cell(c, max_width) for c in row) + " |" for row in rows]
 
 
 def _table(columns: list[str], rows: list[list[str]], max_width: int = 60) -> str:

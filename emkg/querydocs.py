@@ -12,16 +12,10 @@ EXAMPLE_ROWS = 5
 HEADER = "<!-- generated - do not edit: run `emkg queries --markdown` after `emkg build` -->"
 
 
-def _cell(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split()).replace("|", "\\|")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _example(db, stored: catalogue.StoredQuery) -> list[str]:
     columns, rows = store.select(db, stored.text, stored.bindings({}))
     shown = output.display_rows(rows[:EXAMPLE_ROWS])
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in shown]
+    lines = output.markdown_table(columns, shown, max_width=80)
     more = len(rows) - len(shown)
     lines.append("")
     lines.append(f"{len(rows)} row(s) on the seed graph" + (f"; first {len(shown)} shown." if more > 0 else "."))
@@ -48,7 +42,7 @@ def render(db) -> str:
             for p in stored.params:
                 allowed = ", ".join(f"`{a}`" for a in p.allowed) or "any"
                 default = f"`{p.default}`" if p.default is not None else "(none)"
-                out.append(f"| `{p.name}` | {p.type} | {default} | {allowed} | {_cell(p.doc, 200)} |")
+                out.append(f"| `{p.name}` | {p.type} | {default} | {allowed} | {output.markdown_cell(p.doc, 200)} |")
             out.append("")
         else:
             out += ["No parameters.", ""]
