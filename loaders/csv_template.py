@@ -134,6 +134,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("followup_quote", "followup", "quote", "text", "verbatim words of the source for the follow-up"),
 )
 BY_NAME = {c.name: c for c in COLUMNS}
+BY_PART: dict[str, tuple[Column, ...]] = {part: tuple(c for c in COLUMNS if c.part == part)
+                                          for part in dict.fromkeys(c.part for c in COLUMNS)}
 FOLLOW_UP_UNIT = "emkg:Month"  # followup_months is in months: the template fills in the unit
 
 
@@ -231,7 +233,7 @@ class _Record:
         self._fill(patient, row, "patient", base, line)
         product_id = self._product(row, line, problems)
         for part, (kind, suffix) in FACT_SLOTS.items():
-            columns = [c for c in COLUMNS if c.part == part]
+            columns = BY_PART[part]
             if not any(row.get(c.name) for c in columns):
                 continue
             fact_path = base + ("facts", len(patient["facts"]))
@@ -250,7 +252,7 @@ class _Record:
         self.data["patients"].append(patient)
 
     def _fill(self, target: dict, row: dict[str, str], part: str, path: tuple, line: int) -> None:
-        for column in (c for c in COLUMNS if c.part == part):
+        for column in BY_PART[part]:
             self.source.put(path + tuple(column.field.split(".")), column.name, line)
             cell = row.get(column.name, "")
             if cell:
@@ -258,7 +260,7 @@ class _Record:
 
     def _publication(self, row: dict[str, str], line: int, problems: list[Problem]) -> None:
         pub = self.data["publication"]
-        for column in (c for c in COLUMNS if c.part == "publication"):
+        for column in BY_PART["publication"]:
             cell = row.get(column.name, "")
             if not cell:
                 continue
@@ -277,7 +279,7 @@ class _Record:
         name = row.get("product_name", "")
         product_id = _slug(name) or f"{row.get('patient_id') or 'patient'}-product"
         product: dict[str, Any] = {"id": product_id}
-        columns = [c for c in COLUMNS if c.part == "product"]
+        columns = BY_PART["product"]
         for column in columns:
             if row.get(column.name):
                 _set(product, column.field, _read(row[column.name], column.kind))

@@ -34,28 +34,33 @@ class SourceMap:
             self.lines[path] = line
         self._by_text = self._lines_by_text = None
 
-    def locate(self, record_path: str) -> tuple[str, int | None] | None:
-        """(field, line) when the submitted file has exactly this record path; None otherwise."""
+    def _field_index(self) -> dict[str, str]:
+        if self._by_text is None:
+            self._by_text = {format_path(p): name for p, name in self.fields.items()}
+        return self._by_text
+
+    def _line_index(self) -> dict[str, int]:
         if self._lines_by_text is None:
             self._lines_by_text = {format_path(p): line for p, line in self.lines.items()}
+        return self._lines_by_text
+
+    def locate(self, record_path: str) -> tuple[str, int | None] | None:
+        """(field, line) when the submitted file has exactly this record path; None otherwise."""
         if self.fields:
-            if self._by_text is None:
-                self._by_text = {format_path(p): name for p, name in self.fields.items()}
-            name = self._by_text.get(record_path)
-            return None if name is None else (name, self._lines_by_text.get(record_path))
-        line = self._lines_by_text.get(record_path)
+            name = self._field_index().get(record_path)
+            return None if name is None else (name, self._line_index().get(record_path))
+        line = self._line_index().get(record_path)
         return None if line is None else (record_path, line)
 
     def source_field(self, record_path: str | None) -> str | None:
         """The submitter's name for a record path: the CSV column or JSON path it came from."""
         if record_path is None or not self.fields:
             return record_path
-        if self._by_text is None:
-            self._by_text = {format_path(p): name for p, name in self.fields.items()}
+        by_text = self._field_index()
         probe = record_path
         while probe:
-            if probe in self._by_text:
-                return self._by_text[probe]
+            if probe in by_text:
+                return by_text[probe]
             shorter = _LAST_STEP.sub("", probe)
             if shorter == probe:
                 break
