@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from emkg.graph import record_files
 from emkg.quotes import PLAIN_FILE_NAME, canonical, source_text
 from emkg.validate import RECORD_FORMATS, Outcome, validate_file
 from loaders.yaml_lines import YamlError, load
@@ -145,7 +146,7 @@ def _product_key(product: dict) -> str:
 
 def _existing_records(evidence_dir: Path) -> list[tuple[Path, dict]]:
     records = []
-    for path in sorted(evidence_dir.glob("*.yaml")) if evidence_dir.is_dir() else []:
+    for path in record_files(evidence_dir) if evidence_dir.is_dir() else []:
         try:
             data, _ = load(path.read_text(encoding="utf-8"))
         except (YamlError, UnicodeDecodeError):
