@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from emkg.graph import ontology_graph, shapes_graph
 from emkg.namespaces import EMKG, compact, expand
@@ -232,7 +232,7 @@ def _graph_case(graph: Graph, focus: URIRef) -> str:
     for _ in range(4):  # quote -> fact -> patient, quantity -> fact -> patient
         nxt = []
         for node in frontier:
-            if (node, URIRef(expand("rdf:type")), patient_class) in graph:
+            if (node, RDF.type, patient_class) in graph:
                 return compact(str(node))
             patient = graph.value(node, about)
             if patient is not None:
