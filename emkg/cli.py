@@ -311,3 +311,33 @@ def reason_cmd(build_dir: Path | None, no_explain: bool) -> None:
             who = "HermiT only" if (subject, cls) in hermit else "fast path only"
             click.echo(f"  {who}: {compact(str(subject))} a {compact(str(cls))}", err=True)
         _fail("the fast path and HermiT disagree", 1)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (loopback by default)")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              metavar="SECONDS", help="a query running longer is stopped (its worker process is killed)")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="refuse results with more rows (or triples) than this")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="query worker processes (queries running at once)")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to serve")
+@click.option("--verbose", is_flag=True, help="log each request to stderr")
+def serve_cmd(host: str, port: int, timeout: float, max_rows: int, workers: int, build_dir: Path | None,
+              verbose: bool) -> None:
+    """Serve the built graph read-only: SPARQL 1.1 Protocol at /sparql, the query page at /."""
+    from emkg import serve
+
+    store_dir = paths.store_dir(build_dir)
+    _open_store(build_dir)  # a missing build is a usage error before any worker starts
+    try:
+        server = serve.make_server(store_dir, host, port, timeout, max_rows, workers, verbose)
+    except OSError as exc:
+        _fail(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", 2)
+    if not serve.is_loopback(host):
+        click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"serving {store_dir} at http://{bound_host}:{bound_port}/ (SPARQL: /sparql; timeout {timeout:g} s, "
+               f"at most {max_rows} rows); Ctrl-C stops", err=True)
+    serve.run(server)

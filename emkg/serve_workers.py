@@ -1,0 +1,159 @@
+"""Worker processes that run queries for `emkg serve`, so a query past its timeout can really be cut.
+
+pyoxigraph evaluates a query inside one native call that cannot be interrupted from another Python
+thread, so each query runs in a worker process (spawned, each with its own read-only store handle);
+one that overruns its timeout is killed and replaced, and the other workers go on answering.
+
+Results are serialised by pyoxigraph's own serialisers in the worker. The row cap is checked by a
+counting pass first: pyoxigraph's serialisers take a whole QuerySolutions iterator and one cannot be
+rebuilt from collected rows, so a result within the cap is evaluated a second time to serialise it
+(both passes inside the one timeout).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+RESULT_FORMATS = {  # media type -> pyoxigraph format name, for SELECT and ASK
+    "application/sparql-results+json": "JSON", "application/json": "JSON",
+    "text/csv": "CSV", "text/tab-separated-values": "TSV", "application/sparql-results+xml": "XML",
+}
+GRAPH_FORMATS = {  # media type -> pyoxigraph format name, for CONSTRUCT and DESCRIBE
+    "text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/rdf+xml": "RDF_XML",
+}
+
+
+class QueryTimeout(RuntimeError):
+    """The query ran past the timeout; its worker was killed."""
+
+
+class ServerBusy(RuntimeError):
+    """No worker became free within the timeout."""
+
+
+class TooManyResults(ValueError):
+    """The result has more rows (or triples) than the cap."""
+
+
+class QueryFailed(ValueError):
+    """pyoxigraph rejected or failed the query (message is pyoxigraph's)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    media_type: str
+    body: bytes
+
+
+def _serve_queries(store_dir: str, conn) -> None:
+    """Worker main loop: (query, media type, max rows) in, ("ok", bytes) or (error kind, message) out."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_dir)
+    conn.send(("ready", b""))
+    while True:
+        try:
+            text, media_type, max_rows = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", _evaluate(ox, store, text, media_type, max_rows)))
+        except TooManyResults as exc:
+            conn.send(("too-many", str(exc)))
+        except (SyntaxError, ValueError, OSError, TypeError) as exc:
+            conn.send(("failed", str(exc)))
+
+
+def _evaluate(ox, store, text: str, media_type: str, max_rows: int) -> bytes:
+    result = store.query(text)
+    if isinstance(result, ox.QueryBoolean):
+        return result.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[media_type]))
+    for count, _ in enumerate(result, start=1):
+        if count > max_rows:
+            unit = "rows" if isinstance(result, ox.QuerySolutions) else "triples"
+            raise TooManyResults(f"the result has more than {max_rows} {unit} (the server's cap); "
+                                 "narrow the query or add LIMIT")
+    result = store.query(text)
+    if isinstance(result, ox.QuerySolutions):
+        return result.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[media_type]))
+    return result.serialize(format=getattr(ox.RdfFormat, GRAPH_FORMATS[media_type]))
+
+
+class _Worker:
+    def __init__(self, context, store_dir: Path, start_timeout: float = 60.0):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve_queries, args=(str(store_dir), child), daemon=True)
+        self.process.start()
+        child.close()
+        if not self.conn.poll(start_timeout):
+            self.stop()
+            raise RuntimeError("a query worker did not start")
+        kind, message = self.conn.recv()
+        if kind != "ready":
+            raise RuntimeError(f"a query worker failed to start: {message}")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of query workers; `run` blocks until a worker is free (at most `timeout`)."""
+
+    def __init__(self, store_dir: Path, size: int, timeout: float, max_rows: int):
+        self.store_dir, self.timeout, self.max_rows = store_dir, timeout, max_rows
+        self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(size):
+            self._add(_Worker(self._context, store_dir))
+
+    def _add(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._closed:
+                worker.stop()
+                return
+            self._all.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.stop()
+        # the new worker starts in the background so the timed-out request is answered at once
+        threading.Thread(target=lambda: self._add(_Worker(self._context, self.store_dir)), daemon=True).start()
+
+    def run(self, text: str, media_type: str) -> Answer:
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise ServerBusy(f"no query worker became free within {self.timeout:g} s") from None
+        try:
+            worker.conn.send((text, media_type, self.max_rows))
+            if not worker.conn.poll(self.timeout):
+                self._replace(worker)
+                raise QueryTimeout(f"the query ran past the timeout ({self.timeout:g} s) and was stopped")
+            kind, payload = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise QueryFailed("the query worker stopped unexpectedly") from None
+        self._idle.put(worker)
+        if kind == "ok":
+            return Answer(media_type, payload)
+        if kind == "too-many":
+            raise TooManyResults(payload)
+        raise QueryFailed(payload)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self._all = list(self._all), set()
+        for worker in workers:
+            worker.stop()
