@@ -7,7 +7,7 @@ Routes:
                          emkg.catalogue), answers like /sparql
   /                      the web page (emkg/web/index.html); /static/FILE and /vendor/FILE its files
 Results by content negotiation (Accept): SPARQL JSON (default), CSV, TSV, XML for SELECT/ASK; Turtle
-(default), N-Triples, RDF/XML for CONSTRUCT/DESCRIBE. Queries are checked by emkg.serve_guard and run
+(default), N-Triples, RDF/XML for CONSTRUCT/DESCRIBE. Queries are checked (emkg.serve_guard) and run
 in worker processes (emkg.serve_workers) that are killed past the timeout.
 """
 
@@ -36,36 +36,6 @@ class HttpError(Exception):
     def __init__(self, status: HTTPStatus, message: str):
         super().__init__(message)
         self.status = status
-
-
-def negotiate(accept: str | None, form: str) -> str:
-    """The media type to answer with, from the Accept header (q-values honoured; default first)."""
-    offered = list(serve_workers.RESULT_FORMATS if form in ("SELECT", "ASK") else serve_workers.GRAPH_FORMATS)
-    if form == "ASK":
-        offered = [m for m in offered if m not in ("text/csv", "text/tab-separated-values")]
-    if not accept:
-        return offered[0]
-    ranges = []
-    for position, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        quality = 1.0
-        for param in fields[1:]:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((quality, -position, fields[0].lower()))
-    for quality, _, media_range in sorted(ranges, reverse=True):
-        if quality <= 0:
-            continue
-        for media_type in offered:
-            major = media_type.split("/")[0]
-            if media_range in (media_type, "*/*", f"{major}/*"):
-                return media_type
-    raise HttpError(HTTPStatus.NOT_ACCEPTABLE,
-                    f"no acceptable result format for {form}; this endpoint offers {', '.join(offered)}")
 
 
 class EndpointServer(ThreadingHTTPServer):
@@ -151,18 +121,17 @@ class EndpointHandler(BaseHTTPRequestHandler):
             text = store.bind_values(stored.text, stored.bindings(given))
         except (catalogue.CatalogueError, ValueError) as exc:
             raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
-        self._run(text)
+        self._run(text, stored=True)
 
-    def _run(self, text: str) -> None:
+    def _run(self, text: str, stored: bool = False) -> None:
         try:
-            checked = serve_guard.check(text)
+            answer = self.server.pool.run(text, self.headers.get("Accept"), stored)
         except serve_guard.QueryRefused as exc:
             raise HttpError(HTTPStatus.FORBIDDEN, str(exc)) from None
         except serve_guard.QuerySyntaxError as exc:
             raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
-        media_type = negotiate(self.headers.get("Accept"), checked.form)
-        try:
-            answer = self.server.pool.run(checked.text, media_type)
+        except serve_workers.NotAcceptable as exc:
+            raise HttpError(HTTPStatus.NOT_ACCEPTABLE, str(exc)) from None
         except serve_workers.QueryTimeout as exc:
             raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, str(exc)) from None
         except serve_workers.ServerBusy as exc:
@@ -171,8 +140,8 @@ class EndpointHandler(BaseHTTPRequestHandler):
             raise HttpError(HTTPStatus.INSUFFICIENT_STORAGE, str(exc)) from None
         except serve_workers.QueryFailed as exc:
             raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
-        charset = "; charset=utf-8" if media_type.startswith("text/") else ""
-        self._send(HTTPStatus.OK, media_type + charset, answer.body)
+        charset = "; charset=utf-8" if answer.media_type.startswith("text/") else ""
+        self._send(HTTPStatus.OK, answer.media_type + charset, answer.body)
 
     def _static(self, path: str) -> None:
         if path in ("/", "/index.html"):

@@ -37,5 +37,6 @@ def ensure_chromium() -> str:
 
 
 def browser_args(user_data_dir: Path) -> list[str]:
-    """FLAGS plus a private profile folder (Playwright adds its own --remote-debugging-pipe)."""
+    """FLAGS plus a private profile folder, for a browser started directly (Playwright takes the folder
+    as launch_persistent_context's user_data_dir and sets --headless itself)."""
     return [*FLAGS, f"--user-data-dir={user_data_dir}"]
