@@ -341,3 +341,54 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, workers: int,
     click.echo(f"serving {store_dir} at http://{bound_host}:{bound_port}/ (SPARQL: /sparql; timeout {timeout:g} s, "
                f"at most {max_rows} rows); Ctrl-C stops", err=True)
     serve.run(server)
+
+
+def _term_option(value: str | None, option: str, publication: bool = False) -> str | None:
+    """A CURIE (or, for publications, a record's id) as an IRI; a bad value is a usage error."""
+    from emkg.namespaces import CurieError, expand
+
+    if value is None:
+        return None
+    if publication and ":" not in value:
+        value = f"emkg:publication/{value}"
+    try:
+        return expand(value)
+    except CurieError as exc:
+        _fail(f"error: {option}: {exc}", 2)
+
+
+@main.command("plot")
+@click.argument("kind", type=click.Choice(["swimmer", "km", "response-by-site"]))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="FILE.png or FILE.svg (default: KIND.png in the current folder)")
+@click.option("--site", default=None, metavar="CURIE", help="only patients with a relapse at this site (or within it)")
+@click.option("--product", default=None, metavar="CURIE", help="only patients given this CAR-T product")
+@click.option("--publication", default=None, metavar="ID", help="only this publication (record id or CURIE)")
+@click.option("--outcome", type=click.Choice(["emkg:CompleteRemission", "emkg:MRDNegativeCompleteRemission"]),
+              default="emkg:CompleteRemission", show_default=True, help="response-by-site: the response counted")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to draw from")
+def plot_cmd(kind: str, out: Path | None, site: str | None, product: str | None, publication: str | None,
+             outcome: str, build_dir: Path | None) -> None:
+    """Draw a swimmer plot, a Kaplan-Meier curve or response by relapse site from the built graph."""
+    out = out or Path(f"{kind}.png")
+    if out.suffix.lower() not in (".png", ".svg"):
+        _fail(f"error: --out must end in .png or .svg, got {out.name!r}", 2)
+    filters = {"site": _term_option(site, "--site"), "product": _term_option(product, "--product"),
+               "publication": _term_option(publication, "--publication", publication=True)}
+    if kind == "response-by-site" and any(filters.values()):
+        _fail("error: response-by-site takes no --site/--product/--publication (it shows every site)", 2)
+    db = _open_store(build_dir)
+    from emkg import plot
+
+    if kind == "swimmer":
+        drawn = plot.swimmer(db, **filters)
+        summary = f"{len(drawn.data)} lane(s)"
+    elif kind == "km":
+        drawn = plot.km(db, **filters)
+        summary = (f"{len(drawn.data.records)} patient(s) with follow-up, "
+                   f"{len(drawn.data.estimates)} reported estimate(s)")
+    else:
+        drawn = plot.response_by_site(db, outcome)
+        summary = f"{len(drawn.data)} row(s)"
+    plot.save(drawn, out)
+    click.echo(f"wrote {out} ({summary})")

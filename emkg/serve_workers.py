@@ -152,10 +152,12 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of query workers; `run` blocks until a worker is free (at most `timeout`)."""
+    """A fixed number of query workers. `run` waits for a free worker (at most `queue_timeout`: queueing
+    behind other clients is normal under load), then gives the query at most `timeout` to finish."""
 
-    def __init__(self, store_dir: Path, size: int, timeout: float, max_rows: int):
+    def __init__(self, store_dir: Path, size: int, timeout: float, max_rows: int, queue_timeout: float = 30.0):
         self.store_dir, self.timeout, self.max_rows = store_dir, timeout, max_rows
+        self.queue_timeout = queue_timeout
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -184,9 +186,9 @@ class WorkerPool:
         from emkg import serve_guard
 
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            worker = self._idle.get(timeout=self.queue_timeout)
         except queue.Empty:
-            raise ServerBusy(f"no query worker became free within {self.timeout:g} s") from None
+            raise ServerBusy(f"no query worker became free within {self.queue_timeout:g} s") from None
         try:
             worker.conn.send((text, accept, self.max_rows, stored))
             if not worker.conn.poll(self.timeout):
