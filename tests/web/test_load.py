@@ -29,7 +29,7 @@ def test_short_load_run_has_no_failures_and_cuts_the_slow_query(built, tmp_path)
     assert figures["failed"] == 0, figures["failures"]
     assert figures["requests"] > 20
     assert figures["slow_status"] == 503 and figures["slow_cut"]
-    assert 2.0 <= figures["slow_seconds"] < 2.0 + 1.5
+    assert 2.0 <= figures["slow_seconds"] < 2.0 + 5.0  # uncut it would run for hours
     assert figures["answered_while_slow_ran"] > 0
     assert code == 0
 
