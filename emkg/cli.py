@@ -392,3 +392,34 @@ def plot_cmd(kind: str, out: Path | None, site: str | None, product: str | None,
         summary = f"{len(drawn.data)} row(s)"
     plot.save(drawn, out)
     click.echo(f"wrote {out} ({summary})")
+
+
+@main.command("meta")
+@click.argument("outcome", type=click.Choice(["complete-remission", "severe-crs", "severe-icans"]))
+@click.option("--site", default=None, metavar="CURIE",
+              help="only patients with a relapse at this site, and cohort findings at it")
+@click.option("--product", default=None, metavar="CURIE", help="only patients (or cohort members) given this product")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="write a forest plot: FILE.png, or FILE.svg (rows link to the evidence)")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to read")
+def meta_cmd(outcome: str, site: str | None, product: str | None, out: Path | None, build_dir: Path | None) -> None:
+    """Pool per-study proportions of OUTCOME (Freeman-Tukey, DerSimonian-Laird) with a forest plot.
+
+    A study is a publication: its whole-cohort count finding, or else its individually curated patients,
+    never both. Studies that may share patients are flagged and only the larger is pooled.
+    """
+    if out is not None and out.suffix.lower() not in (".png", ".svg"):
+        _fail(f"error: --out must end in .png or .svg, got {out.name!r}", 2)
+    site_iri, product_iri = _term_option(site, "--site"), _term_option(product, "--product")
+    db = _open_store(build_dir)
+    from emkg import meta, meta_data
+
+    studies = meta_data.gather(db, meta_data.OUTCOMES[outcome], site_iri, product_iri)
+    pooled = meta.pool(studies.included)
+    click.echo(meta.report(studies, pooled), nl=False)
+    if out is not None:
+        from emkg import meta_plot
+
+        figure, _ = meta_plot.forest(studies, pooled)
+        figure.savefig(out, dpi=120, bbox_inches="tight")
+        click.echo(f"wrote {out}")
