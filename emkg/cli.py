@@ -423,3 +423,38 @@ def meta_cmd(outcome: str, site: str | None, product: str | None, out: Path | No
         figure, _ = meta_plot.forest(studies, pooled)
         figure.savefig(out, dpi=120, bbox_inches="tight")
         click.echo(f"wrote {out}")
+
+
+@main.command("publish")
+@click.option("--endpoint", required=True, metavar="URL", help="the server's SPARQL endpoint (for checks)")
+@click.option("--graph", default="https://w3id.org/emkg/release", show_default=True, metavar="IRI",
+              help="the named graph clients query; versions go to IRI/version/<sha256 prefix>")
+@click.option("--isql", "sql_address", default="127.0.0.1:1111", show_default=True, metavar="HOST:PORT",
+              help="Virtuoso's SQL port (bulk loader and the switch run through isql)")
+@click.option("--user", default="dba", show_default=True)
+@click.option("--isql-command", default=None, help="Virtuoso's isql program (default: isql-vt on PATH)")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build whose release to load")
+def publish_cmd(endpoint: str, graph: str, sql_address: str, user: str, isql_command: str | None,
+                build_dir: Path | None) -> None:
+    """Load the release into Virtuoso as a versioned named graph and switch GRAPH to it atomically.
+
+    The password is read from $EMKG_PUBLISH_PASSWORD. Exit 1 if loading or switching fails (the published
+    graph is then unchanged), 2 on usage errors.
+    """
+    import os
+
+    from emkg import publish
+
+    password = os.environ.get("EMKG_PUBLISH_PASSWORD")
+    if not password:
+        _fail("error: set EMKG_PUBLISH_PASSWORD to the Virtuoso user's password", 2)
+    release = paths.release_dir(build_dir) / "emkg.nt"
+    if not release.is_file():
+        _fail(f"error: no release at {release}; run `emkg build` first", 2)
+    try:
+        target = publish.Virtuoso(endpoint, sql_address, user, password, isql_command)
+        done = publish.publish(release, target, graph, progress=lambda message: click.echo(message, err=True))
+    except publish.PublishError as exc:
+        _fail(f"error: {exc}", 1)
+    click.echo(f"published {done.triples} triples as <{done.version_graph}>; <{done.graph}> now serves it"
+               + (f" (replaced <{done.previous}>)" if done.previous and done.previous != done.version_graph else ""))

@@ -25,3 +25,28 @@ def endpoint(built):
     yield f"http://{host}:{port}"
     server.shutdown()
     serve.close(server)
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(built, tmp_path_factory):
+    """A private Virtuoso (tests/endpoint/virtuoso_harness.py: installed with apt-get if missing, loopback
+    ports, scratch folder) whose DirsAllowed holds the build's release folder and a scratch folder."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "endpoint"))
+    from virtuoso_harness import HarnessError, Virtuoso, find_binaries, install
+
+    try:
+        binaries = find_binaries()
+        if binaries is None:
+            install()
+            binaries = find_binaries()
+        scratch = tmp_path_factory.mktemp("releases")
+        folder = tmp_path_factory.mktemp("virtuoso-publish")
+        with Virtuoso(folder, [paths.release_dir(built), scratch], *binaries) as server:
+            server.start()
+            server.scratch = scratch
+            yield server
+    except HarnessError as exc:
+        pytest.fail(f"Virtuoso harness: {exc}", pytrace=False)
