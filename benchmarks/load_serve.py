@@ -35,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from emkg import catalogue, paths  # noqa: E402
+from emkg import catalogue, paths, progress  # noqa: E402
 
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -147,6 +147,8 @@ def run(clients: int, seconds: float, timeout: float, workers: int, build_dir: P
         threads.append(threading.Thread(target=slow_client))
         for thread in threads:
             thread.start()
+        for _ in progress.track(range(int(seconds)), f"{clients} clients"):  # a bar on a terminal only
+            time.sleep(1)
         for thread in threads:
             thread.join()
     finally:

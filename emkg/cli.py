@@ -281,23 +281,27 @@ def reason_cmd(build_dir: Path | None, no_explain: bool) -> None:
 
     from rdflib import Graph
 
-    from emkg import reason
+    from emkg import progress, reason
     from emkg.graph import ontology_graph
     from emkg.namespaces import compact
 
     release = paths.release_dir(build_dir) / "emkg.nt"
     if not release.is_file():
         _fail(f"error: no built graph at {release}; run `emkg build` first", 2)
-    built = reason.without_inferred(Graph().parse(release, format="nt"))
-    ontology = ontology_graph()
-    data = built - ontology
-    started = time.perf_counter()
-    try:
-        hermit = reason.hermit_inferred_types(data, ontology, explain=not no_explain)
-    except reason.ReasoningError as exc:
-        _fail(f"error: {exc}", 1)
-    seconds = time.perf_counter() - started
-    fast = reason.fast_inferred_types(data, ontology)
+    with progress.steps(["reading the release", "HermiT", "fast path"], "reason") as step:
+        step("reading the release")
+        built = reason.without_inferred(Graph().parse(release, format="nt"))
+        ontology = ontology_graph()
+        data = built - ontology
+        step("HermiT")
+        started = time.perf_counter()
+        try:
+            hermit = reason.hermit_inferred_types(data, ontology, explain=not no_explain)
+        except reason.ReasoningError as exc:
+            _fail(f"error: {exc}", 1)
+        seconds = time.perf_counter() - started
+        step("fast path")
+        fast = reason.fast_inferred_types(data, ontology)
     width = max(len(compact(str(c))) for c in reason.defined_classes(ontology))
     click.echo(f"{'defined class':<{width}}  HermiT  fast path  agree")
     for cls in reason.defined_classes(ontology):
@@ -443,7 +447,7 @@ def publish_cmd(endpoint: str, graph: str, sql_address: str, user: str, isql_com
     """
     import os
 
-    from emkg import publish
+    from emkg import progress, publish
 
     password = os.environ.get("EMKG_PUBLISH_PASSWORD")
     if not password:
@@ -451,9 +455,12 @@ def publish_cmd(endpoint: str, graph: str, sql_address: str, user: str, isql_com
     release = paths.release_dir(build_dir) / "emkg.nt"
     if not release.is_file():
         _fail(f"error: no release at {release}; run `emkg build` first", 2)
+    names = ["checking the server", "loading", "switching", "dropping the previous version"]
     try:
-        target = publish.Virtuoso(endpoint, sql_address, user, password, isql_command)
-        done = publish.publish(release, target, graph, progress=lambda message: click.echo(message, err=True))
+        with progress.steps(names, "publish") as step:
+            target = publish.Virtuoso(endpoint, sql_address, user, password, isql_command)
+            step("checking the server")
+            done = publish.publish(release, target, graph, progress=lambda message: step(message.split(" ")[0]))
     except publish.PublishError as exc:
         _fail(f"error: {exc}", 1)
     click.echo(f"published {done.triples} triples as <{done.version_graph}>; <{done.graph}> now serves it"
