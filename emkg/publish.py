@@ -5,8 +5,13 @@
 2. Virtuoso's bulk loader (ld_dir + rdf_loader_run, through isql) loads it into GRAPH/version/VERSION;
    the triple count is checked over the SPARQL endpoint against the file's lines.
 3. One SQL transaction replaces the quads of GRAPH (the graph clients query) by those of the new
-   version and records `<GRAPH> dcterms:hasVersion <GRAPH/version/VERSION>` in GRAPH/versions. A reader
-   sees the old graph or the new one, never a mix or an empty graph.
+   version and records `<GRAPH> dcterms:hasVersion <GRAPH/version/VERSION>` in GRAPH/versions: it
+   commits whole or not at all, and a release that fails to load or to check never reaches GRAPH.
+   Caveat, measured: Virtuoso's readers run at READ COMMITTED, row by row, so a query scanning GRAPH
+   while the switch commits can see a mix (a reader polling COUNT(*) once saw 9553 triples between
+   releases of 9758 and 9658). Virtuoso graph groups were tried as a pointer and are worse (their
+   membership cache is not transactional: readers saw the union, 19416). A client that needs a
+   consistent snapshot reads the version from GRAPH/versions and queries GRAPH/version/VERSION.
 4. The previous version's graph is dropped.
 The release folder must be in DirsAllowed of virtuoso.ini. The password is read from the environment
 (EMKG_PUBLISH_PASSWORD), never from the command line, and isql runs without a shell.
