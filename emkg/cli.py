@@ -281,23 +281,27 @@ def reason_cmd(build_dir: Path | None, no_explain: bool) -> None:
 
     from rdflib import Graph
 
-    from emkg import reason
+    from emkg import progress, reason
     from emkg.graph import ontology_graph
     from emkg.namespaces import compact
 
     release = paths.release_dir(build_dir) / "emkg.nt"
     if not release.is_file():
         _fail(f"error: no built graph at {release}; run `emkg build` first", 2)
-    built = reason.without_inferred(Graph().parse(release, format="nt"))
-    ontology = ontology_graph()
-    data = built - ontology
-    started = time.perf_counter()
-    try:
-        hermit = reason.hermit_inferred_types(data, ontology, explain=not no_explain)
-    except reason.ReasoningError as exc:
-        _fail(f"error: {exc}", 1)
-    seconds = time.perf_counter() - started
-    fast = reason.fast_inferred_types(data, ontology)
+    with progress.steps(["reading the release", "HermiT", "fast path"], "reason") as step:
+        step("reading the release")
+        built = reason.without_inferred(Graph().parse(release, format="nt"))
+        ontology = ontology_graph()
+        data = built - ontology
+        step("HermiT")
+        started = time.perf_counter()
+        try:
+            hermit = reason.hermit_inferred_types(data, ontology, explain=not no_explain)
+        except reason.ReasoningError as exc:
+            _fail(f"error: {exc}", 1)
+        seconds = time.perf_counter() - started
+        step("fast path")
+        fast = reason.fast_inferred_types(data, ontology)
     width = max(len(compact(str(c))) for c in reason.defined_classes(ontology))
     click.echo(f"{'defined class':<{width}}  HermiT  fast path  agree")
     for cls in reason.defined_classes(ontology):
@@ -311,3 +315,153 @@ def reason_cmd(build_dir: Path | None, no_explain: bool) -> None:
             who = "HermiT only" if (subject, cls) in hermit else "fast path only"
             click.echo(f"  {who}: {compact(str(subject))} a {compact(str(cls))}", err=True)
         _fail("the fast path and HermiT disagree", 1)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (loopback by default)")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              metavar="SECONDS", help="a query running longer is stopped (its worker process is killed)")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="refuse results with more rows (or triples) than this")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="query worker processes (queries running at once)")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to serve")
+@click.option("--verbose", is_flag=True, help="log each request to stderr")
+def serve_cmd(host: str, port: int, timeout: float, max_rows: int, workers: int, build_dir: Path | None,
+              verbose: bool) -> None:
+    """Serve the built graph read-only: SPARQL 1.1 Protocol at /sparql, the query page at /."""
+    from emkg import serve
+
+    store_dir = paths.store_dir(build_dir)
+    _open_store(build_dir)  # a missing build is a usage error before any worker starts
+    try:
+        server = serve.make_server(store_dir, host, port, timeout, max_rows, workers, verbose)
+    except OSError as exc:
+        _fail(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", 2)
+    if not serve.is_loopback(host):
+        click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"serving {store_dir} at http://{bound_host}:{bound_port}/ (SPARQL: /sparql; timeout {timeout:g} s, "
+               f"at most {max_rows} rows); Ctrl-C stops", err=True)
+    serve.run(server)
+
+
+def _term_option(value: str | None, option: str, publication: bool = False) -> str | None:
+    """A CURIE (or, for publications, a record's id) as an IRI; a bad value is a usage error."""
+    from emkg.namespaces import CurieError, expand
+
+    if value is None:
+        return None
+    if publication and ":" not in value:
+        value = f"emkg:publication/{value}"
+    try:
+        return expand(value)
+    except CurieError as exc:
+        _fail(f"error: {option}: {exc}", 2)
+
+
+@main.command("plot")
+@click.argument("kind", type=click.Choice(["swimmer", "km", "response-by-site"]))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="FILE.png or FILE.svg (default: KIND.png in the current folder)")
+@click.option("--site", default=None, metavar="CURIE", help="only patients with a relapse at this site (or within it)")
+@click.option("--product", default=None, metavar="CURIE", help="only patients given this CAR-T product")
+@click.option("--publication", default=None, metavar="ID", help="only this publication (record id or CURIE)")
+@click.option("--outcome", type=click.Choice(["emkg:CompleteRemission", "emkg:MRDNegativeCompleteRemission"]),
+              default="emkg:CompleteRemission", show_default=True, help="response-by-site: the response counted")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to draw from")
+def plot_cmd(kind: str, out: Path | None, site: str | None, product: str | None, publication: str | None,
+             outcome: str, build_dir: Path | None) -> None:
+    """Draw a swimmer plot, a Kaplan-Meier curve or response by relapse site from the built graph."""
+    out = out or Path(f"{kind}.png")
+    if out.suffix.lower() not in (".png", ".svg"):
+        _fail(f"error: --out must end in .png or .svg, got {out.name!r}", 2)
+    filters = {"site": _term_option(site, "--site"), "product": _term_option(product, "--product"),
+               "publication": _term_option(publication, "--publication", publication=True)}
+    if kind == "response-by-site" and any(filters.values()):
+        _fail("error: response-by-site takes no --site/--product/--publication (it shows every site)", 2)
+    db = _open_store(build_dir)
+    from emkg import plot
+
+    if kind == "swimmer":
+        drawn = plot.swimmer(db, **filters)
+        summary = f"{len(drawn.data)} lane(s)"
+    elif kind == "km":
+        drawn = plot.km(db, **filters)
+        summary = (f"{len(drawn.data.records)} patient(s) with follow-up, "
+                   f"{len(drawn.data.estimates)} reported estimate(s)")
+    else:
+        drawn = plot.response_by_site(db, outcome)
+        summary = f"{len(drawn.data)} row(s)"
+    plot.save(drawn, out)
+    click.echo(f"wrote {out} ({summary})")
+
+
+@main.command("meta")
+@click.argument("outcome", type=click.Choice(["complete-remission", "severe-crs", "severe-icans"]))
+@click.option("--site", default=None, metavar="CURIE",
+              help="only patients with a relapse at this site, and cohort findings at it")
+@click.option("--product", default=None, metavar="CURIE", help="only patients (or cohort members) given this product")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="write a forest plot: FILE.png, or FILE.svg (rows link to the evidence)")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to read")
+def meta_cmd(outcome: str, site: str | None, product: str | None, out: Path | None, build_dir: Path | None) -> None:
+    """Pool per-study proportions of OUTCOME (Freeman-Tukey, DerSimonian-Laird) with a forest plot.
+
+    A study is a publication: its whole-cohort count finding, or else its individually curated patients,
+    never both. Studies that may share patients are flagged and only the larger is pooled.
+    """
+    if out is not None and out.suffix.lower() not in (".png", ".svg"):
+        _fail(f"error: --out must end in .png or .svg, got {out.name!r}", 2)
+    site_iri, product_iri = _term_option(site, "--site"), _term_option(product, "--product")
+    db = _open_store(build_dir)
+    from emkg import meta, meta_data
+
+    studies = meta_data.gather(db, meta_data.OUTCOMES[outcome], site_iri, product_iri)
+    pooled = meta.pool(studies.included)
+    click.echo(meta.report(studies, pooled), nl=False)
+    if out is not None:
+        from emkg import meta_plot
+
+        figure, _ = meta_plot.forest(studies, pooled)
+        figure.savefig(out, dpi=120, bbox_inches="tight")
+        click.echo(f"wrote {out}")
+
+
+@main.command("publish")
+@click.option("--endpoint", required=True, metavar="URL", help="the server's SPARQL endpoint (for checks)")
+@click.option("--graph", default="https://w3id.org/emkg/release", show_default=True, metavar="IRI",
+              help="the named graph clients query; versions go to IRI/version/<sha256 prefix>")
+@click.option("--isql", "sql_address", default="127.0.0.1:1111", show_default=True, metavar="HOST:PORT",
+              help="Virtuoso's SQL port (bulk loader and the switch run through isql)")
+@click.option("--user", default="dba", show_default=True)
+@click.option("--isql-command", default=None, help="Virtuoso's isql program (default: isql-vt on PATH)")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build whose release to load")
+def publish_cmd(endpoint: str, graph: str, sql_address: str, user: str, isql_command: str | None,
+                build_dir: Path | None) -> None:
+    """Load the release into Virtuoso as a versioned named graph and switch GRAPH to it atomically.
+
+    The password is read from $EMKG_PUBLISH_PASSWORD. Exit 1 if loading or switching fails (the published
+    graph is then unchanged), 2 on usage errors.
+    """
+    import os
+
+    from emkg import progress, publish
+
+    password = os.environ.get("EMKG_PUBLISH_PASSWORD")
+    if not password:
+        _fail("error: set EMKG_PUBLISH_PASSWORD to the Virtuoso user's password", 2)
+    release = paths.release_dir(build_dir) / "emkg.nt"
+    if not release.is_file():
+        _fail(f"error: no release at {release}; run `emkg build` first", 2)
+    names = ["checking the server", "loading", "switching", "dropping the previous version"]
+    try:
+        with progress.steps(names, "publish") as step:
+            target = publish.Virtuoso(endpoint, sql_address, user, password, isql_command)
+            step("checking the server")
+            done = publish.publish(release, target, graph, progress=lambda message: step(message.split(" ")[0]))
+    except publish.PublishError as exc:
+        _fail(f"error: {exc}", 1)
+    click.echo(f"published {done.triples} triples as <{done.version_graph}>; <{done.graph}> now serves it"
+               + (f" (replaced <{done.previous}>)" if done.previous and done.previous != done.version_graph else ""))

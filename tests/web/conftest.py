@@ -1,0 +1,52 @@
+"""A running `emkg serve` over the session's build, on a free loopback port, in a thread of the test process."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from emkg import paths, serve
+
+TIMEOUT = 2.0
+MAX_ROWS = 500
+# A query that keeps pyoxigraph busy far past TIMEOUT on the seed graph (a three-way cross product).
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="session")
+def endpoint(built):
+    """The base URL (http://127.0.0.1:PORT) of a server with TIMEOUT and MAX_ROWS."""
+    server = serve.make_server(paths.store_dir(built), "127.0.0.1", 0, timeout=TIMEOUT, max_rows=MAX_ROWS,
+                               workers=2)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    yield f"http://{host}:{port}"
+    server.shutdown()
+    serve.close(server)
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(built, tmp_path_factory):
+    """A private Virtuoso (tests/endpoint/virtuoso_harness.py: installed with apt-get if missing, loopback
+    ports, scratch folder) whose DirsAllowed holds the build's release folder and a scratch folder."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "endpoint"))
+    from virtuoso_harness import HarnessError, Virtuoso, find_binaries, install
+
+    try:
+        binaries = find_binaries()
+        if binaries is None:
+            install()
+            binaries = find_binaries()
+        scratch = tmp_path_factory.mktemp("releases")
+        folder = tmp_path_factory.mktemp("virtuoso-publish")
+        with Virtuoso(folder, [paths.release_dir(built), scratch], *binaries) as server:
+            server.start()
+            server.scratch = scratch
+            yield server
+    except HarnessError as exc:
+        pytest.fail(f"Virtuoso harness: {exc}", pytrace=False)
