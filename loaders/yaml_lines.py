@@ -3,6 +3,9 @@
 Errors shown to a curator or submitter must point at their own file ("patients[0].facts[3].grade,
 line 57"), so the loader keeps a map from field path to line number. Only YAML's safe core is used:
 no tags, no Python objects; aliases are rejected so that a hostile file cannot expand exponentially.
+Limits (loaders.limits) are checked on PyYAML's event stream before the recursive composer builds the
+node tree: nesting depth, and the length of every scalar; integers with too many digits and invalid
+dates (2024-13-45) are reported with their line instead of escaping as Python errors.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+
+from loaders.limits import MAX_INTEGER_DIGITS, MAX_LITERAL_CHARS, MAX_NESTING, MAX_YAML_BYTES, too_many_digits
 
 Path = tuple[str | int, ...]
 _CORE = "tag:yaml.org,2002:"
@@ -33,7 +38,10 @@ def format_path(path: Path) -> str:
 
 def load(text: str) -> tuple[Any, dict[Path, int]]:
     """Parse YAML text; return the data and {path: 1-based line}."""
+    if len(text) > MAX_YAML_BYTES:
+        raise YamlError(f"YAML text over the limit of {MAX_YAML_BYTES:,} characters; split it")
     try:
+        _check_events(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -44,6 +52,21 @@ def load(text: str) -> tuple[Any, dict[Path, int]]:
     if node is None:
         return None, lines
     return _convert(node, (), lines, set()), lines
+
+
+def _check_events(text: str) -> None:
+    """Depth and scalar length from the (iterative) event parser, before the (recursive) composer runs."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise YamlError(f"YAML nested deeper than {MAX_NESTING} levels", event.start_mark.line + 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_LITERAL_CHARS:
+            raise YamlError(f"a value of {len(event.value):,} characters, over the limit of {MAX_LITERAL_CHARS:,}",
+                            event.start_mark.line + 1)
 
 
 def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]) -> Any:
@@ -66,6 +89,13 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), lines, seen) for i, item in enumerate(node.value)]
     # A scalar: let the safe constructor resolve it (int, float, bool, null, str, timestamp).
+    line = node.start_mark.line + 1
+    if node.tag == _CORE + "int" and too_many_digits(node.value):
+        raise YamlError(f"an integer with more than {MAX_INTEGER_DIGITS} digits is not accepted", line)
     constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
     yaml.constructor.SafeConstructor.__init__(constructor)
-    return constructor.construct_object(node, deep=True)
+    try:
+        return constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:  # 2024-13-45: "month must be in 1..12"
+        kind = "date" if node.tag == _CORE + "timestamp" else node.tag.removeprefix(_CORE)
+        raise YamlError(f"{node.value!r} is not a valid {kind}: {exc}", line) from None
