@@ -27,6 +27,43 @@ def _open_store(build_dir: Path | None):
         return store.open_read_only(paths.store_dir(build_dir))
     except store.StoreMissing as exc:
         _fail(f"error: {exc}", 2)
+    except (RuntimeError, OSError) as exc:  # RocksDB: "Corruption: ...", a lock, a folder that is not a store
+        _damaged_store(build_dir, exc)
+
+
+def _damaged_store(build_dir: Path | None, exc: Exception) -> None:
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    _fail(f"error: the built store at {paths.store_dir(build_dir)} cannot be read ({reason}); run `emkg build` "
+          "again", 2)
+
+
+def _seconds(ctx, param, value):
+    """--timeout: a finite number of seconds above 0 (inf, nan, 0 and -1 are usage errors)."""
+    import math
+
+    from loaders.limits import MAX_TIMEOUT_SECONDS
+
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIMEOUT_SECONDS:
+        _fail(f"error: --timeout must be a finite number of seconds above 0 and at most {MAX_TIMEOUT_SECONDS}, "
+              f"got {value!r}", 2)
+    return seconds
+
+
+def _param_value(key: str, value: str) -> str:
+    """Refuse what no parameter can hold before it is bound: control characters and bytes that are not UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # argv bytes that are not UTF-8 arrive as lone surrogates
+        _fail(f"error: --param {key}: the value is not valid UTF-8 text", 2)
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
+        _fail(f"error: --param {key}: the value contains a control character ({value!r})", 2)
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,7 +102,7 @@ def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> N
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to query")
 @click.option("--endpoint", metavar="URL", default=None,
               help="run on this SPARQL 1.1 endpoint (http/https) instead of the built store")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+@click.option("--timeout", callback=_seconds, default=None, metavar="SECONDS",
               help="with --endpoint: give up after this many seconds (default 30)")
 @click.option("--default-graph", metavar="IRI", default=None,
               help="with --endpoint: query this named graph as the default graph")
@@ -87,14 +124,20 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, 
         key, sep, value = item.partition("=")
         if not sep or not key:
             _fail(f"--param takes NAME=VALUE, got {item!r}", 2)
-        given[key.strip()] = value
+        given[_param_value(key, key.strip())] = _param_value(key, value)
     try:
         stored = catalogue.get(name)
         bindings = stored.bindings(given)
     except catalogue.CatalogueError as exc:
         _fail(f"error: {exc}", 2)
+    except ValueError as exc:  # pyoxigraph refuses the term: UBERON:a[b], UBERON:%zz, a second '#'
+        shown = ", ".join(f"{k}={v!r}" for k, v in given.items())
+        _fail(f"error: --param {shown}: not a valid value ({' '.join(str(exc).split())[:200]})", 2)
     if endpoint is None:
-        columns, rows = store.select(_open_store(build_dir), stored.text, bindings)
+        try:
+            columns, rows = store.select(_open_store(build_dir), stored.text, bindings)
+        except (RuntimeError, OSError) as exc:
+            _damaged_store(build_dir, exc)
     else:
         from emkg import remote  # SPARQLWrapper is imported only on this path
 
