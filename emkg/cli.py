@@ -134,19 +134,35 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, 
         shown = ", ".join(f"{k}={v!r}" for k, v in given.items())
         _fail(f"error: --param {shown}: not a valid value ({' '.join(str(exc).split())[:200]})", 2)
     if endpoint is None:
-        try:
-            columns, rows = store.select(_open_store(build_dir), stored.text, bindings)
-        except (RuntimeError, OSError) as exc:
-            _damaged_store(build_dir, exc)
+        db = _open_store(build_dir)
+        run_select = lambda text, values=None: store.select(db, text, values)  # noqa: E731
+        errors: tuple[type[Exception], ...] = (RuntimeError, OSError)
     else:
-        from emkg import remote  # SPARQLWrapper is imported only on this path
+        from emkg import remote  # the HTTP client is imported only on this path
 
-        try:
-            columns, rows = remote.select(endpoint, stored.text, bindings, timeout=timeout or remote.DEFAULT_TIMEOUT,
-                                          default_graph=default_graph, method=http_method or "POST")
-        except remote.RemoteError as exc:
-            _fail(f"error: {exc}", 2)
-    click.echo(output.render(columns, rows, fmt), nl=False)
+        run_select = lambda text, values=None: remote.select(  # noqa: E731
+            endpoint, text, values, timeout=timeout or remote.DEFAULT_TIMEOUT, default_graph=default_graph,
+            method=http_method or "POST")
+        errors = (remote.RemoteError,)
+    try:
+        columns, rows = run_select(stored.text, bindings)
+        labels = None if fmt == "json" else _labels(run_select, rows)
+    except errors as exc:
+        if endpoint is None:
+            _damaged_store(build_dir, exc)
+        _fail(f"error: {exc}", 2)
+    click.echo(output.render(columns, rows, fmt, labels), nl=False)
+
+
+def _labels(run_select, rows) -> dict[str, str]:
+    """rdfs:label of every IRI shown, asked of the same store or endpoint in batches (one query per 500)."""
+    from emkg import output
+
+    iris, labels = sorted(output.shown_iris(rows)), {}
+    for start in range(0, len(iris), 500):
+        _, found = run_select(output.label_query(iris[start:start + 500]))
+        labels.update({iri.value: text.value for iri, text in found if iri is not None and text is not None})
+    return labels
 
 
 @main.command("queries")

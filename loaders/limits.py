@@ -24,7 +24,7 @@ MAX_INTEGER_DIGITS = 30  # digits of an integer (YAML, JSON); Python refuses ove
 MAX_ROWS = 5_000  # data rows (patients) in one CSV file; 1,000 validate in about 16 s
 MAX_TRIPLES = 200_000  # triples in one RDF submission (counted by a streaming parse before rdflib)
 MAX_LITERAL_CHARS = 100_000  # one string: a CSV cell, a YAML / JSON string, an RDF literal
-MAX_RESPONSE_BYTES = 64_000_000  # one answer of a remote SPARQL endpoint
+MAX_RESPONSE_BYTES = 16_000_000  # one answer of a remote SPARQL endpoint
 MAX_TIMEOUT_SECONDS = 3_600  # the largest --timeout accepted
 
 _KIND = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
