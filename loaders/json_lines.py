@@ -20,6 +20,7 @@ from loaders.yaml_lines import Path
 
 MAX_DEPTH = MAX_NESTING
 _SPACE = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _DECODER = json.JSONDecoder()
 
@@ -96,6 +97,8 @@ def load(text: str) -> tuple[Any, dict[Path, int]]:
             raise JsonError(f"not valid JSON: {exc.msg}", line_of(pos)) from None
         except ValueError as exc:  # e.g. a number Python will not convert
             raise JsonError(f"not valid JSON: {exc}", line_of(pos)) from None
+        if isinstance(scalar, str) and _SURROGATE.search(scalar):
+            raise JsonError("a lone surrogate escape (\\ud800-\\udfff) is not valid Unicode", line_of(pos))
         if isinstance(scalar, str) and len(scalar) > MAX_LITERAL_CHARS:
             raise JsonError(f"a string of {len(scalar):,} characters, over the limit of {MAX_LITERAL_CHARS:,}",
                             line_of(pos))
