@@ -15,8 +15,16 @@ from emkg import __version__, paths
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(message, err=True)
+    _echo(message, err=True)
     sys.exit(code)
+
+
+def _echo(text: str, err: bool = False, nl: bool = True, unicode_escapes: bool = False) -> None:
+    """Print text that may carry user data (file names, values, server messages): control characters
+    and escape sequences are shown escaped, never sent raw to the terminal (emkg.output)."""
+    from emkg.output import escape_controls
+
+    click.echo(escape_controls(text, keep_lines=True, unicode_escapes=unicode_escapes), err=err, nl=nl)
 
 
 def _open_store(build_dir: Path | None):
@@ -87,7 +95,7 @@ def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> N
         report = run_build(build_dir, seeds_dir=seeds, check_quotes=not no_quote_check)
     except BuildFailed as exc:
         lines = "\n".join(f"  {p}" for p in exc.problems)
-        _fail(f"build failed: {exc}\n{lines}", 1)
+        _fail(f"build failed: {exc}\n{lines}", 1)  # escaped: the problems quote record values
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     quotes = "quotes checked against sources" if report.quotes_checked else "quotes NOT checked"
@@ -222,10 +230,11 @@ def validate_cmd(files: tuple[Path, ...], fmt: str) -> None:
 
     outcomes = [validate_file(path) for path in files]
     render = {"text": report.text, "json": report.as_json, "turtle": report.turtle}[fmt]
-    click.echo(render(outcomes), nl=False)
+    # the report quotes submitted values: escape control characters (\\uXXXX keeps JSON and Turtle valid)
+    _echo(render(outcomes), nl=False, unicode_escapes=fmt != "text")
     if fmt == "turtle":
         for outcome in (o for o in outcomes if o.code == 2):
-            click.echo("\n".join(outcome.problems), err=True)
+            _echo("\n".join(outcome.problems), err=True)
     sys.exit(max(o.code for o in outcomes))
 
 
@@ -255,9 +264,9 @@ def submit_cmd(file: Path, evidence_dir: Path | None, seeds: Path | None) -> Non
 
     result = submit(file, evidence_dir or paths.EVIDENCE_DIR, seeds or paths.seeds_dir())
     if result.outcome.code or result.outcome.details:
-        click.echo(report.text([result.outcome]), nl=False)
+        _echo(report.text([result.outcome]), nl=False)
     for message in result.messages:
-        click.echo(message, err=result.code != 0)
+        _echo(message, err=result.code != 0)
     sys.exit(result.code)
 
 

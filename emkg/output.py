@@ -37,15 +37,23 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-def escape_controls(text: str, keep_lines: bool = False) -> str:
-    """Control characters and bidi overrides as visible escapes; with `keep_lines`, newline and tab stay."""
+def escape_controls(text: str, keep_lines: bool = False, unicode_escapes: bool = False) -> str:
+    """Control characters and bidi overrides as visible escapes; with `keep_lines`, newline and tab stay.
+
+    `unicode_escapes` writes every one as \\uXXXX, which is also a valid escape inside JSON and Turtle
+    strings (the only place such characters can be in those formats), so their meaning is kept.
+    """
     pattern = _UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE
-    return pattern.sub(_escape_one, text)
+    return pattern.sub(_escape_unicode if unicode_escapes else _escape_one, text)
 
 
 def _escape_one(match: re.Match) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def _escape_unicode(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def spreadsheet_safe(text: str) -> str:

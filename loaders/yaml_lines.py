@@ -90,7 +90,8 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]
         return [_convert(item, path + (i,), lines, seen) for i, item in enumerate(node.value)]
     # A scalar: let the safe constructor resolve it (int, float, bool, null, str, timestamp).
     line = node.start_mark.line + 1
-    if node.tag == _CORE + "int" and too_many_digits(node.value):
+    # any base: 0x..., 0b..., and YAML 1.1's base-60 "1:59:59" build huge ints without Python's 4,300-digit guard
+    if node.tag == _CORE + "int" and (too_many_digits(node.value) or len(node.value.strip()) > MAX_INTEGER_DIGITS + 3):
         raise YamlError(f"an integer with more than {MAX_INTEGER_DIGITS} digits is not accepted", line)
     constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
     yaml.constructor.SafeConstructor.__init__(constructor)
