@@ -15,7 +15,10 @@ from emkg import __version__, paths
 
 
 def _fail(message: str, code: int) -> None:
-    _echo(message, err=True)
+    # a message quotes user input (a 5,000-digit --param): keep each line short enough to read
+    lines = [line if len(line) <= 300 else f"{line[:180]} [... {len(line) - 260:,} characters ...] {line[-80:]}"
+             for line in message.split("\n")]
+    _echo("\n".join(lines), err=True)
     sys.exit(code)
 
 
