@@ -137,6 +137,12 @@ def _violations(events, cwd: Path, reads, writes, connect) -> list[str]:
             targets = [a for a in args if isinstance(a, str)]
             if not targets or not all(_inside(os.path.join(str(cwd), t), writes) for t in targets):
                 bad.append(f"file system: {name} {args}")
+        elif name == "http.client.connect":  # (connection, host, port)
+            if not (args[1] == "127.0.0.1" and args[2] in connect):
+                bad.append(f"connect: {args[1:]}")
+        elif name == "http.client.send":  # only on a connection allowed above
+            if not connect:
+                bad.append(f"network: {name}")
         elif name.startswith(("urllib.", "http.", "ftplib.", "smtplib.")):
             bad.append(f"network: {name} {args}")
     return bad
