@@ -201,3 +201,23 @@ def test_a_well_behaved_endpoint_still_works(fake_endpoint, tmp_path):
     assert result.code == 0, result.describe()
     assert json.loads(result.stdout) == answer
     assert not result.violations
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_a_same_origin_redirect_is_followed_with_the_query(method, fake_endpoint, tmp_path):
+    answer = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "7"}}]}}
+    body = json.dumps(answer).encode()
+
+    def behaviour(conn, request, server):
+        if request.split(b" ", 2)[1].startswith(b"/sparql"):
+            conn.sendall(_headers("307 Temporary Redirect", b"Location: /moved?x=1\r\nContent-Length: 0\r\n\r\n"))
+        else:
+            conn.sendall(_headers(extra=b"Content-Length: %d\r\n\r\n" % len(body)) + body)
+
+    server = fake_endpoint(behaviour)
+    result = run(["query", QUERY, "--endpoint", server.url, "--timeout", TIMEOUT, "--format", "json",
+                  "--http-method", method], tmp_path, category="endpoint answer", connect=[server.port])
+    assert result.code == 0 and json.loads(result.stdout) == answer, result.describe()
+    assert not result.violations
+    moved = [r for r in server.requests if b" /moved?x=1" in r.split(b"\r\n", 1)[0]]
+    assert moved and b"query=" in moved[0], server.requests  # the query went along (body or URL)
