@@ -6,7 +6,8 @@ The hook is installed before emkg is imported, so every event of the run is seen
 connect, bind, name lookups, sends), files opened (path and mode), processes (subprocess, os.system,
 exec, spawn, fork), and file-system changes (remove, rename, mkdir, chmod ...). Each event is kept as
 [name, args] with the arguments made printable; the log is written when the command exits, however it
-exits (an uncaught exception still prints its traceback on stderr for the test to see). The test
+exits (an uncaught exception still prints its traceback on stderr for the test to see), with the
+process's own peak resident memory. The test
 (tests/hostile/fenced.py) decides which events are allowed.
 """
 
@@ -35,6 +36,22 @@ def _printable(value):
     return repr(value)[:200]
 
 
+def _peak_rss_kb() -> int | None:
+    """This interpreter's own peak resident memory (VmHWM of the address space exec created).
+
+    ru_maxrss is no good here: it keeps the high-water mark of the pytest process the child was forked
+    from, before exec replaced it.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def main() -> None:
     log_file, args = sys.argv[1], sys.argv[2:]
     events: list = []
@@ -55,9 +72,9 @@ def main() -> None:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
-        seen = list(events)  # the log file's own open must not be in it
+        seen = list(events)  # the log file's own open (and /proc's) must not be in it
         with open(log_file, "w", encoding="utf-8") as out:
-            json.dump(seen, out)
+            json.dump({"events": seen, "peak_rss_kb": _peak_rss_kb()}, out)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)  # no interpreter shutdown: abandoned worker threads (a hung endpoint) cannot delay it

@@ -1,7 +1,7 @@
 """Run one hostile input through the CLI in a fenced subprocess and check what it did.
 
 Each run: a fresh interpreter (tests/hostile/audited.py) under RLIMIT_AS, killed at HARD_TIMEOUT; its
-time and peak memory (ru_maxrss from wait4) are measured, and its audit events are checked:
+time and peak memory (the child's VmHWM, else ru_maxrss from wait4) are measured, and its audit events are checked:
 - no network event, except a connection to the loopback port of the test's own fake endpoint;
 - no process event (subprocess, os.system, exec, spawn, fork);
 - no file opened for writing, and no file-system change (remove, rename, mkdir ...), except under a
@@ -94,7 +94,10 @@ def run(args: list, tmp_path: Path, *, category: str, reads=(), writes=(), conne
         reader.join()
     out, err = chunks.get("out", b""), chunks.get("err", b"")
     max_rss = usage.ru_maxrss * 1024
-    events = json.loads(log.read_text()) if log.exists() else []
+    log_data = json.loads(log.read_text()) if log.exists() else {}
+    events = log_data.get("events", [])
+    if log_data.get("peak_rss_kb"):  # the child's own peak; ru_maxrss also counts the forked pytest's pages
+        max_rss = log_data["peak_rss_kb"] * 1024
     result = Run([os.fsdecode(a) if isinstance(a, bytes) else str(a) for a in args], process.returncode,
                  out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), seconds, max_rss, events)
     result.violations = _violations(events, tmp_path, reads, writes, connect)
