@@ -3,9 +3,10 @@
 Errors shown to a curator or submitter must point at their own file ("patients[0].facts[3].grade,
 line 57"), so the loader keeps a map from field path to line number. Only YAML's safe core is used:
 no tags, no Python objects; aliases are rejected so that a hostile file cannot expand exponentially.
-Limits (loaders.limits) are checked on PyYAML's event stream before the recursive composer builds the
-node tree: nesting depth, and the length of every scalar; integers with too many digits and invalid
-dates (2024-13-45) are reported with their line instead of escaping as Python errors.
+Limits (loaders.limits): the composer stops at the nesting limit before it recurses deeper (10,000
+levels were a RecursionError), and every scalar's length is checked before it is converted; integers
+with too many digits and invalid dates (2024-13-45) are reported with their line instead of escaping
+as Python errors.
 """
 
 from __future__ import annotations
@@ -36,13 +37,27 @@ def format_path(path: Path) -> str:
     return out or "(top level)"
 
 
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader whose (recursive) composer stops at MAX_NESTING levels, before recursing."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise YamlError(f"YAML nested deeper than {MAX_NESTING} levels", self.peek_event().start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def load(text: str) -> tuple[Any, dict[Path, int]]:
     """Parse YAML text; return the data and {path: 1-based line}."""
     if len(text) > MAX_YAML_BYTES:
         raise YamlError(f"YAML text over the limit of {MAX_YAML_BYTES:,} characters; split it")
     try:
-        _check_events(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_DepthLimitedLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise YamlError(f"not valid YAML: {exc.problem}", line) from None
@@ -54,21 +69,6 @@ def load(text: str) -> tuple[Any, dict[Path, int]]:
     return _convert(node, (), lines, set()), lines
 
 
-def _check_events(text: str) -> None:
-    """Depth and scalar length from the (iterative) event parser, before the (recursive) composer runs."""
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise YamlError(f"YAML nested deeper than {MAX_NESTING} levels", event.start_mark.line + 1)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        elif isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_LITERAL_CHARS:
-            raise YamlError(f"a value of {len(event.value):,} characters, over the limit of {MAX_LITERAL_CHARS:,}",
-                            event.start_mark.line + 1)
-
-
 def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]) -> Any:
     lines[path] = node.start_mark.line + 1
     if id(node) in seen:
@@ -76,6 +76,9 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]
     seen.add(id(node))
     if node.tag not in ALLOWED_TAGS:
         raise YamlError(f"YAML tag {node.tag!r} is not accepted", node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_LITERAL_CHARS:
+        raise YamlError(f"a value of {len(node.value):,} characters, over the limit of {MAX_LITERAL_CHARS:,}",
+                        node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
