@@ -15,8 +15,19 @@ from emkg import __version__, paths
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(message, err=True)
+    # a message quotes user input (a 5,000-digit --param): keep each line short enough to read
+    lines = [line if len(line) <= 300 else f"{line[:180]} [... {len(line) - 260:,} characters ...] {line[-80:]}"
+             for line in message.split("\n")]
+    _echo("\n".join(lines), err=True)
     sys.exit(code)
+
+
+def _echo(text: str, err: bool = False, nl: bool = True, unicode_escapes: bool = False) -> None:
+    """Print text that may carry user data (file names, values, server messages): control characters
+    and escape sequences are shown escaped, never sent raw to the terminal (emkg.output)."""
+    from emkg.output import escape_controls
+
+    click.echo(escape_controls(text, keep_lines=True, unicode_escapes=unicode_escapes), err=err, nl=nl)
 
 
 def _open_store(build_dir: Path | None):
@@ -27,6 +38,43 @@ def _open_store(build_dir: Path | None):
         return store.open_read_only(paths.store_dir(build_dir))
     except store.StoreMissing as exc:
         _fail(f"error: {exc}", 2)
+    except (RuntimeError, OSError) as exc:  # RocksDB: "Corruption: ...", a lock, a folder that is not a store
+        _damaged_store(build_dir, exc)
+
+
+def _damaged_store(build_dir: Path | None, exc: Exception) -> None:
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    _fail(f"error: the built store at {paths.store_dir(build_dir)} cannot be read ({reason}); run `emkg build` "
+          "again", 2)
+
+
+def _seconds(ctx, param, value):
+    """--timeout: a finite number of seconds above 0 (inf, nan, 0 and -1 are usage errors)."""
+    import math
+
+    from loaders.limits import MAX_TIMEOUT_SECONDS
+
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIMEOUT_SECONDS:
+        _fail(f"error: --timeout must be a finite number of seconds above 0 and at most {MAX_TIMEOUT_SECONDS}, "
+              f"got {value!r}", 2)
+    return seconds
+
+
+def _param_value(key: str, value: str) -> str:
+    """Refuse what no parameter can hold before it is bound: control characters and bytes that are not UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # argv bytes that are not UTF-8 arrive as lone surrogates
+        _fail(f"error: --param {key}: the value is not valid UTF-8 text", 2)
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
+        _fail(f"error: --param {key}: the value contains a control character ({value!r})", 2)
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,7 +98,7 @@ def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> N
         report = run_build(build_dir, seeds_dir=seeds, check_quotes=not no_quote_check)
     except BuildFailed as exc:
         lines = "\n".join(f"  {p}" for p in exc.problems)
-        _fail(f"build failed: {exc}\n{lines}", 1)
+        _fail(f"build failed: {exc}\n{lines}", 1)  # escaped: the problems quote record values
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     quotes = "quotes checked against sources" if report.quotes_checked else "quotes NOT checked"
@@ -65,7 +113,7 @@ def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> N
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to query")
 @click.option("--endpoint", metavar="URL", default=None,
               help="run on this SPARQL 1.1 endpoint (http/https) instead of the built store")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+@click.option("--timeout", callback=_seconds, default=None, metavar="SECONDS",
               help="with --endpoint: give up after this many seconds (default 30)")
 @click.option("--default-graph", metavar="IRI", default=None,
               help="with --endpoint: query this named graph as the default graph")
@@ -87,23 +135,45 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, 
         key, sep, value = item.partition("=")
         if not sep or not key:
             _fail(f"--param takes NAME=VALUE, got {item!r}", 2)
-        given[key.strip()] = value
+        given[_param_value(key, key.strip())] = _param_value(key, value)
     try:
         stored = catalogue.get(name)
         bindings = stored.bindings(given)
     except catalogue.CatalogueError as exc:
         _fail(f"error: {exc}", 2)
+    except ValueError as exc:  # pyoxigraph refuses the term: UBERON:a[b], UBERON:%zz, a second '#'
+        shown = ", ".join(f"{k}={v!r}" for k, v in given.items())
+        _fail(f"error: --param {shown}: not a valid value ({' '.join(str(exc).split())[:200]})", 2)
     if endpoint is None:
-        columns, rows = store.select(_open_store(build_dir), stored.text, bindings)
+        db = _open_store(build_dir)
+        run_select = lambda text, values=None: store.select(db, text, values)  # noqa: E731
+        errors: tuple[type[Exception], ...] = (RuntimeError, OSError)
     else:
-        from emkg import remote  # SPARQLWrapper is imported only on this path
+        from emkg import remote  # the HTTP client is imported only on this path
 
-        try:
-            columns, rows = remote.select(endpoint, stored.text, bindings, timeout=timeout or remote.DEFAULT_TIMEOUT,
-                                          default_graph=default_graph, method=http_method or "POST")
-        except remote.RemoteError as exc:
-            _fail(f"error: {exc}", 2)
-    click.echo(output.render(columns, rows, fmt), nl=False)
+        run_select = lambda text, values=None: remote.select(  # noqa: E731
+            endpoint, text, values, timeout=timeout or remote.DEFAULT_TIMEOUT, default_graph=default_graph,
+            method=http_method or "POST")
+        errors = (remote.RemoteError,)
+    try:
+        columns, rows = run_select(stored.text, bindings)
+        labels = None if fmt == "json" else _labels(run_select, rows)
+    except errors as exc:
+        if endpoint is None:
+            _damaged_store(build_dir, exc)
+        _fail(f"error: {exc}", 2)
+    click.echo(output.render(columns, rows, fmt, labels), nl=False)
+
+
+def _labels(run_select, rows) -> dict[str, str]:
+    """rdfs:label of every IRI shown, asked of the same store or endpoint in batches (one query per 500)."""
+    from emkg import output
+
+    iris, labels = sorted(output.shown_iris(rows)), {}
+    for start in range(0, len(iris), 500):
+        _, found = run_select(output.label_query(iris[start:start + 500]))
+        labels.update({iri.value: text.value for iri, text in found if iri is not None and text is not None})
+    return labels
 
 
 @main.command("queries")
@@ -163,10 +233,11 @@ def validate_cmd(files: tuple[Path, ...], fmt: str) -> None:
 
     outcomes = [validate_file(path) for path in files]
     render = {"text": report.text, "json": report.as_json, "turtle": report.turtle}[fmt]
-    click.echo(render(outcomes), nl=False)
+    # the report quotes submitted values: escape control characters (\\uXXXX keeps JSON and Turtle valid)
+    _echo(render(outcomes), nl=False, unicode_escapes=fmt != "text")
     if fmt == "turtle":
         for outcome in (o for o in outcomes if o.code == 2):
-            click.echo("\n".join(outcome.problems), err=True)
+            _echo("\n".join(outcome.problems), err=True)
     sys.exit(max(o.code for o in outcomes))
 
 
@@ -196,9 +267,9 @@ def submit_cmd(file: Path, evidence_dir: Path | None, seeds: Path | None) -> Non
 
     result = submit(file, evidence_dir or paths.EVIDENCE_DIR, seeds or paths.seeds_dir())
     if result.outcome.code or result.outcome.details:
-        click.echo(report.text([result.outcome]), nl=False)
+        _echo(report.text([result.outcome]), nl=False)
     for message in result.messages:
-        click.echo(message, err=result.code != 0)
+        _echo(message, err=result.code != 0)
     sys.exit(result.code)
 
 

@@ -20,6 +20,7 @@ from rdflib import RDF, Graph, URIRef
 
 from emkg.graph import ontology_graph, shapes_graph
 from emkg.namespaces import EMKG, compact, expand
+from loaders.limits import MAX_INPUT_BYTES, LimitExceeded, read_file
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
 from loaders.yaml_record import LoadedRecord, Problem, RecordInvalid, build_record
 
@@ -27,7 +28,7 @@ VALID, INVALID, UNUSABLE = 0, 1, 2
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".json": "phenopacket", ".ttl": "turtle",
            ".nt": "n-triples", ".jsonld": "json-ld"}
 RECORD_FORMATS = ("yaml", "csv", "phenopacket")
-MAX_BYTES = 50_000_000  # far above 1,000 cases; stops a runaway file before it is parsed
+MAX_BYTES = MAX_INPUT_BYTES  # far above 1,000 cases; stops a runaway file before it is parsed
 _CASE_IRI = re.compile(re.escape(EMKG) + r"case/([^/]+)/([^/]+)")
 _PUBLICATION_IRI = re.compile(re.escape(EMKG) + r"publication/([^/]+)")
 _RECORD_PATIENT = re.compile(r"^patients\[(\d+)\]")
@@ -57,11 +58,10 @@ def file_format(path: Path) -> str | None:
 
 def read_text(path: Path) -> str:
     """The file as text, or Unusable naming why not (missing, too large, binary, not UTF-8, empty)."""
-    if not path.is_file():
-        raise Unusable(f"{path}: no such file")
-    if path.stat().st_size > MAX_BYTES:
-        raise Unusable(f"{path.name}: larger than {MAX_BYTES // 1_000_000} MB; split it")
-    raw = path.read_bytes()
+    try:  # a directory or a pipe is named as such; size is checked before reading (loaders.limits)
+        raw = read_file(path, MAX_BYTES)
+    except LimitExceeded as exc:
+        raise Unusable(str(exc)) from None
     if b"\0" in raw:
         raise Unusable(f"{path.name}: binary data, not a text file")
     try:

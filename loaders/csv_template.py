@@ -20,6 +20,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from loaders.limits import MAX_LITERAL_CHARS, MAX_ROWS
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
 from loaders.yaml_record import SCHEMA_ID, Problem
 
@@ -200,18 +201,33 @@ def _rows(text: str, file_name: str) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, list[str]]] = []
     last = 0
+    previous_limit = csv.field_size_limit(MAX_LITERAL_CHARS)  # the csv module's own cell limit, made ours
     try:
         for cells in reader:
             start, last = last + 1, reader.line_num
             if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
                 continue
+            if len(rows) > MAX_ROWS:  # the header plus MAX_ROWS data rows are already read
+                raise Unusable(f"{file_name}:{start}: more than {MAX_ROWS:,} rows, over the limit; split the file")
             rows.append((start, cells))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise Unusable(f"{file_name}:{reader.line_num}: a cell over the limit of {MAX_LITERAL_CHARS:,} "
+                           "characters") from None
         raise Unusable(f"{file_name}:{reader.line_num}: not readable as CSV: {exc}") from None
+    finally:
+        csv.field_size_limit(previous_limit)
     if not rows or "publication_id" not in [h.strip() for h in rows[0][1]]:
         raise Unusable(f"{file_name}: no header row naming publication_id; start from `emkg template csv`")
     header_line, header = rows[0]
-    rows[0] = (header_line, [h.strip() for h in header])
+    header = [h.strip() for h in header]
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise Unusable(f"{file_name}:{header_line}: the header names the column(s) {', '.join(twice)} more than "
+                       "once; which one holds the value would be a guess")
+    if len(rows) == 1:
+        raise Unusable(f"{file_name}: no rows: the file has a header but no patient rows")
+    rows[0] = (header_line, header)
     return rows
 
 

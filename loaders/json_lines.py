@@ -3,7 +3,9 @@
 Python's json module gives no positions, so this is a small position-tracking scan: objects and arrays
 are walked here, every scalar (string, number, true/false/null) is decoded by json's own `raw_decode`
 at its offset, so escapes and number syntax follow the standard library exactly. Paths are JSON paths
-in the form `medicalActions[0].treatment.agent.id`. Duplicate keys and very deep nesting are errors.
+in the form `medicalActions[0].treatment.agent.id`. Duplicate keys and very deep nesting are errors, and
+so is anything over the limits of loaders.limits (integers with too many digits are refused before
+int() sees them, long strings after they are decoded).
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import json
 import re
 from typing import Any
 
+from loaders.limits import MAX_INTEGER_DIGITS, MAX_LITERAL_CHARS, MAX_NESTING, too_many_digits
 from loaders.yaml_lines import Path
 
-MAX_DEPTH = 100
+MAX_DEPTH = MAX_NESTING
 _SPACE = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _DECODER = json.JSONDecoder()
 
 
@@ -51,7 +56,10 @@ def load(text: str) -> tuple[Any, dict[Path, int]]:
             while True:
                 if text[pos:pos + 1] != '"':
                     raise JsonError("expected a quoted key", line_of(pos))
-                key, pos = _DECODER.raw_decode(text, pos)
+                try:
+                    key, pos = _DECODER.raw_decode(text, pos)
+                except json.JSONDecodeError as exc:
+                    raise JsonError(f"not valid JSON: {exc.msg}", line_of(pos)) from None
                 if key in out:
                     raise JsonError(f"key {key!r} is given twice", line_of(pos))
                 pos = skip(pos)
@@ -80,10 +88,21 @@ def load(text: str) -> tuple[Any, dict[Path, int]]:
                 if text[pos:pos + 1] == "]":
                     return items, pos + 1
                 raise JsonError("expected ',' or ']'", line_of(pos))
+        number = _NUMBER.match(text, pos)
+        if number and too_many_digits(number.group()):
+            raise JsonError(f"a number with more than {MAX_INTEGER_DIGITS} digits is not accepted", line_of(pos))
         try:
-            return _DECODER.raw_decode(text, pos)
+            scalar, end = _DECODER.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise JsonError(f"not valid JSON: {exc.msg}", line_of(pos)) from None
+        except ValueError as exc:  # e.g. a number Python will not convert
+            raise JsonError(f"not valid JSON: {exc}", line_of(pos)) from None
+        if isinstance(scalar, str) and _SURROGATE.search(scalar):
+            raise JsonError("a lone surrogate escape (\\ud800-\\udfff) is not valid Unicode", line_of(pos))
+        if isinstance(scalar, str) and len(scalar) > MAX_LITERAL_CHARS:
+            raise JsonError(f"a string of {len(scalar):,} characters, over the limit of {MAX_LITERAL_CHARS:,}",
+                            line_of(pos))
+        return scalar, end
 
     data, end = value(0, (), 0)
     if skip(end) != len(text):

@@ -67,6 +67,12 @@ def convert(text: str, file_name: str) -> Conversion:
         raise Unusable(f"{file_name}:{exc.line or '?'}: {exc}") from None
     if not isinstance(data, dict) or not ({"subject", "metaData"} & set(data)):
         raise Unusable(f"{file_name}: not a Phenopacket (a JSON object with subject and metaData)")
+    version = (data.get("metaData") or {}).get("phenopacketSchemaVersion") if isinstance(data.get("metaData"),
+                                                                                         dict) else None
+    if not isinstance(version, str) or version.split(".")[0] != "2":  # v1 and v3 name things differently
+        where = lines.get(("metaData", "phenopacketSchemaVersion"), lines.get(("metaData",), "?"))
+        raise Unusable(f"{file_name}:{where}: metaData.phenopacketSchemaVersion is {version!r}; only Phenopacket "
+                       "schema 2 (e.g. \"2.0\") is read")
     return _Converter(file_name, lines).run(data)
 
 

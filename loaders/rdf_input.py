@@ -8,6 +8,12 @@ The base IRI is a fixed URN, never the file's location, and an `@base <file:///.
 IRIs, it opens nothing. RDF/XML is not accepted (entity expansion); SPARQL text in a submission is
 data, never run: SHACL shapes come only from shapes/.
 
+Strictness and limits: Turtle and N-Triples are first read by pyoxigraph's parser, which follows the
+W3C grammars where rdflib's is lenient (rdflib accepts `"\\q"`, `<http://x/{a}>`, `<http://x/a^b>`,
+`<http://x/a\\u0020>` and the escape of a lone surrogate; pyoxigraph refuses all five, measured in
+tests/hostile). That streaming pass also counts triples and measures literals against loaders.limits
+before rdflib builds its (much larger) graph. JSON-LD nesting is measured before json.loads.
+
 Line numbers are best effort: a node's line is the first line where its IRI appears in the file,
 written in full (<...>, "...") or as a prefixed name the file declares.
 """
@@ -17,9 +23,11 @@ from __future__ import annotations
 import json
 import re
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from emkg.namespaces import compact
+from loaders.limits import MAX_LITERAL_CHARS, MAX_NESTING, MAX_TRIPLES, json_depth
 from loaders.source_map import Unusable
 
 FORMATS = {"turtle": "turtle", "n-triples": "nt", "json-ld": "json-ld"}
@@ -31,6 +39,8 @@ def read_rdf(text: str, file_name: str, fmt: str) -> tuple[Graph, dict[URIRef, t
     """Parse `text`; return the graph and, per subject, (its CURIE or IRI, first line it appears on)."""
     if fmt == "json-ld":
         check_jsonld(text, file_name)
+    else:
+        check_strictly(text, file_name, fmt)
     graph = Graph()
     try:
         graph.parse(data=text, format=FORMATS[fmt], publicID=BASE)
@@ -41,12 +51,36 @@ def read_rdf(text: str, file_name: str, fmt: str) -> tuple[Graph, dict[URIRef, t
     return graph, _locations(graph, text)
 
 
+_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "n-triples": ox.RdfFormat.N_TRIPLES}
+
+
+def check_strictly(text: str, file_name: str, fmt: str) -> None:
+    """Parse with pyoxigraph (strict W3C grammar, streaming): syntax, triple count and literal length."""
+    count = 0
+    try:
+        for triple in ox.parse(text.encode("utf-8"), format=_OX_FORMATS[fmt], base_iri=BASE):
+            count += 1
+            if count > MAX_TRIPLES:
+                raise Unusable(f"{file_name}: more than {MAX_TRIPLES:,} triples, over the limit; split it")
+            value = triple.object
+            if isinstance(value, ox.Literal) and len(value.value) > MAX_LITERAL_CHARS:
+                raise Unusable(f"{file_name}: a literal of {len(value.value):,} characters, over the limit of "
+                               f"{MAX_LITERAL_CHARS:,}")
+    except SyntaxError as exc:
+        raise Unusable(f"{file_name}: not valid {fmt}: {_first_line(exc)}") from None
+
+
 def check_jsonld(text: str, file_name: str) -> None:
     """Reject JSON-LD that would make rdflib fetch or open anything (remote or file contexts, @import)."""
+    deep = json_depth(text)
+    if deep is not None:
+        raise Unusable(f"{file_name}:{deep}: JSON nested deeper than {MAX_NESTING} levels")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise Unusable(f"{file_name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except ValueError:  # a number Python will not convert (over 4,300 digits)
+        raise Unusable(f"{file_name}: not valid JSON: a number with more than 4,300 digits") from None
 
     def walk(node, where: str) -> None:
         if isinstance(node, dict):

@@ -3,6 +3,10 @@
 Errors shown to a curator or submitter must point at their own file ("patients[0].facts[3].grade,
 line 57"), so the loader keeps a map from field path to line number. Only YAML's safe core is used:
 no tags, no Python objects; aliases are rejected so that a hostile file cannot expand exponentially.
+Limits (loaders.limits): the composer stops at the nesting limit before it recurses deeper (10,000
+levels were a RecursionError), and every scalar's length is checked before it is converted; integers
+with too many digits and invalid dates (2024-13-45) are reported with their line instead of escaping
+as Python errors.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+
+from loaders.limits import MAX_INTEGER_DIGITS, MAX_LITERAL_CHARS, MAX_NESTING, MAX_YAML_BYTES, too_many_digits
 
 Path = tuple[str | int, ...]
 _CORE = "tag:yaml.org,2002:"
@@ -31,10 +37,27 @@ def format_path(path: Path) -> str:
     return out or "(top level)"
 
 
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader whose (recursive) composer stops at MAX_NESTING levels, before recursing."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise YamlError(f"YAML nested deeper than {MAX_NESTING} levels", self.peek_event().start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def load(text: str) -> tuple[Any, dict[Path, int]]:
     """Parse YAML text; return the data and {path: 1-based line}."""
+    if len(text) > MAX_YAML_BYTES:
+        raise YamlError(f"YAML text over the limit of {MAX_YAML_BYTES:,} characters; split it")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_DepthLimitedLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise YamlError(f"not valid YAML: {exc.problem}", line) from None
@@ -53,6 +76,9 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]
     seen.add(id(node))
     if node.tag not in ALLOWED_TAGS:
         raise YamlError(f"YAML tag {node.tag!r} is not accepted", node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_LITERAL_CHARS:
+        raise YamlError(f"a value of {len(node.value):,} characters, over the limit of {MAX_LITERAL_CHARS:,}",
+                        node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -66,6 +92,14 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), lines, seen) for i, item in enumerate(node.value)]
     # A scalar: let the safe constructor resolve it (int, float, bool, null, str, timestamp).
+    line = node.start_mark.line + 1
+    # any base: 0x..., 0b..., and YAML 1.1's base-60 "1:59:59" build huge ints without Python's 4,300-digit guard
+    if node.tag == _CORE + "int" and (too_many_digits(node.value) or len(node.value.strip()) > MAX_INTEGER_DIGITS + 3):
+        raise YamlError(f"an integer with more than {MAX_INTEGER_DIGITS} digits is not accepted", line)
     constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
     yaml.constructor.SafeConstructor.__init__(constructor)
-    return constructor.construct_object(node, deep=True)
+    try:
+        return constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:  # 2024-13-45: "month must be in 1..12"
+        kind = "date" if node.tag == _CORE + "timestamp" else node.tag.removeprefix(_CORE)
+        raise YamlError(f"{node.value!r} is not a valid {kind}: {exc}", line) from None

@@ -30,7 +30,9 @@ def test_query_prints_a_table_and_csv(built):
     assert table.exit_code == 0, table.output
     assert "UBERON:0000473" in table.output and "rows)" in table.output
     csv_out = run("query", "patients-by-relapse-site", "--format", "csv", "--build-dir", built)
-    assert csv_out.output.splitlines()[0] == "publication,patient,relapse,site_found,site_label,marrow_involved"
+    # every IRI column gets its label column; site_found is already labelled by the query's site_label
+    assert csv_out.output.splitlines()[0] == ("publication,publication_label,patient,patient_label,relapse,"
+                                              "relapse_label,site_found,site_label,marrow_involved")
 
 
 def test_query_json_is_sparql_results_json(built):

@@ -16,6 +16,10 @@ from emkg.cli import main
 QUERY = ["query", "second-car-t-infusions", "--param", "kind=donor-derived"]
 COLUMNS = ["patient", "first_infusion", "first_product", "second_infusion", "second_product", "kind_found", "dose",
            "unit", "outcome", "outcome_day"]
+# Table, CSV, TSV and Markdown add a label column after every column holding IRIs (JSON does not).
+SHOWN = ["patient", "patient_label", "first_infusion", "first_infusion_label", "first_product", "first_product_label",
+         "second_infusion", "second_infusion_label", "second_product", "second_product_label", "kind_found", "dose",
+         "unit", "unit_label", "outcome", "outcome_label", "outcome_day"]
 
 
 def run(*args):
@@ -26,7 +30,7 @@ def test_table_format(built):
     result = run(*QUERY, "--build-dir", built)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == COLUMNS and set(lines[1]) <= {"-", " "}
+    assert lines[0].split() == SHOWN and set(lines[1]) <= {"-", " "}
     assert lines[-1] == "(2 rows)" and "emkg:MRDNegativeCompleteRemission" in result.output
 
 
@@ -34,8 +38,10 @@ def test_csv_and_tsv_formats(built):
     for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
         result = run(*QUERY, "--format", fmt, "--build-dir", built)
         rows = list(csv.reader(io.StringIO(result.output), delimiter=delimiter))
-        assert rows[0] == COLUMNS and len(rows) == 3
-        assert {row[5] for row in rows[1:]} == {"donor-derived"} and rows[1][6] == "2010000"
+        assert rows[0] == SHOWN and len(rows) == 3
+        kind, dose = SHOWN.index("kind_found"), SHOWN.index("dose")
+        assert {row[kind] for row in rows[1:]} == {"donor-derived"} and rows[1][dose] == "2010000"
+        assert rows[1][SHOWN.index("outcome_label")] == "complete remission"
 
 
 def test_json_format_is_sparql_results_json(built):
@@ -51,7 +57,7 @@ def test_json_format_is_sparql_results_json(built):
 
 def test_markdown_format(built):
     lines = run(*QUERY, "--format", "markdown", "--build-dir", built).output.splitlines()
-    assert lines[0] == "| " + " | ".join(COLUMNS) + " |" and lines[1] == "|" + "---|" * len(COLUMNS)
+    assert lines[0] == "| " + " | ".join(SHOWN) + " |" and lines[1] == "|" + "---|" * len(SHOWN)
     assert len(lines) == 4 and all(line.startswith("| ") and line.endswith(" |") for line in lines[2:])
 
 

@@ -176,10 +176,10 @@ def test_comparison_keeps_real_differences():
     assert comparable([[ox.Literal("a; b")]], ["t"], joined) != comparable([[ox.Literal("a; c")]], ["t"], joined)
 
 
-def test_query_without_endpoint_does_not_import_sparqlwrapper(built):
+def test_query_without_endpoint_does_not_import_the_http_client(built):
     code = ("import sys; from click.testing import CliRunner; from emkg.cli import main; "
             f"r = CliRunner().invoke(main, ['query', '{QUERY}', '--build-dir', sys.argv[1]]); "
-            "assert r.exit_code == 0, r.output; print('SPARQLWrapper' in sys.modules)")
+            "assert r.exit_code == 0, r.output; print('emkg.remote' in sys.modules or 'http.client' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
