@@ -246,7 +246,7 @@ def imports(terms: Path | None) -> None:
 @click.option("--check", "check_only", is_flag=True,
               help="only check that the committed files are current (exit 1 if not)")
 def mappings_cmd(table: Path | None, check_only: bool) -> None:
-    """Regenerate ontology/mappings/emkg.sssom.{tsv,yml} from the mapping triples in ontology/emkg.ttl."""
+    """Regenerate ontology/mappings/emkg.sssom.tsv (SSSOM, metadata embedded) from the triples in emkg.ttl."""
     from emkg import mappings
     from emkg.graph import ontology_graph
 
