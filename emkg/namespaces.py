@@ -12,6 +12,8 @@ import re
 
 EMKG = "https://w3id.org/emkg/"
 OBO = "http://purl.obolibrary.org/obo/"
+# IAO:0000115 "definition": the OBO Foundry property for a term's textual definition.
+IAO_DEFINITION = OBO + "IAO_0000115"
 
 PREFIXES: dict[str, str] = {
     "emkg": EMKG,
@@ -25,6 +27,7 @@ PREFIXES: dict[str, str] = {
     "oa": "http://www.w3.org/ns/oa#",
     "prov": "http://www.w3.org/ns/prov#",
     "IAO": OBO + "IAO_",
+    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
     "UBERON": OBO + "UBERON_",
     "MONDO": OBO + "MONDO_",
     "NCIT": OBO + "NCIT_",
