@@ -246,7 +246,7 @@ def imports(terms: Path | None) -> None:
 @click.option("--check", "check_only", is_flag=True,
               help="only check that the committed files are current (exit 1 if not)")
 def mappings_cmd(table: Path | None, check_only: bool) -> None:
-    """Regenerate ontology/mappings/emkg.sssom.tsv (SSSOM, metadata embedded) from the triples in emkg.ttl."""
+    """Regenerate the SSSOM set (metadata embedded) from emkg.ttl, and the prefix map and JSON-LD context files."""
     from emkg import mappings
     from emkg.graph import ontology_graph
 
@@ -266,6 +266,29 @@ def mappings_cmd(table: Path | None, check_only: bool) -> None:
         _fail(f"error: {exc}", 1)
     for path in written:
         click.echo(f"wrote {path}")
+
+
+EXPORT_FORMATS = ("jsonld", "ttl", "nt", "rdfxml", "csv", "sssom")  # "phenopacket" joins at merge (emkg.export)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="what to write")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="file to write (default: standard output); for csv, the folder of tables (required)")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to export")
+def export_cmd(fmt: str, out: Path | None, build_dir: Path | None) -> None:
+    """Write the built graph as JSON-LD, Turtle, N-Triples, RDF/XML, tidy CSV tables or SSSOM."""
+    from emkg import export
+
+    store = _open_store(build_dir)
+    try:
+        export.export(store, fmt, out)
+    except export.ExportError as exc:
+        _fail(f"error: {exc}", 2)
+    except OSError as exc:
+        _fail(f"error: cannot write {out}: {exc.strerror or exc}", 2)
+    if out is not None:
+        click.echo(f"wrote {out}", err=True)
 
 
 @main.command("reason")

@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from emkg.namespaces import EMKG, PREFIXES, compact
+from emkg.namespaces import EMKG, PREFIXES, compact, jsonld_context_json, prefix_map_json
 
 TSV_NAME = "emkg.sssom.tsv"
 MAPPING_PROVIDER = "https://w3id.org/emkg"
@@ -133,25 +133,24 @@ def tsv_text(ontology: Graph, rows: list[Mapping]) -> str:
     return out.getvalue()
 
 
-def render(ontology: Graph, verified: dict[str, dict[str, str]]) -> dict[str, str]:
-    """File name -> text of the mapping set for this ontology."""
-    return {TSV_NAME: tsv_text(ontology, mappings(ontology, verified))}
+def render(ontology: Graph, verified: dict[str, dict[str, str]], mappings_dir: Path) -> dict[Path, str]:
+    """Path -> text: the mapping set, and the prefix map and JSON-LD context files generated beside it."""
+    from emkg import paths
+
+    return {mappings_dir / TSV_NAME: tsv_text(ontology, mappings(ontology, verified)),
+            paths.PREFIX_MAP_FILE: prefix_map_json(), paths.JSONLD_CONTEXT_FILE: jsonld_context_json()}
 
 
 def stale_files(ontology: Graph, verified: dict[str, dict[str, str]], mappings_dir: Path) -> list[str]:
-    """Names of the mapping files that differ from what `render` would write (missing counts as stale)."""
-    stale = []
-    for name, text in render(ontology, verified).items():
-        path = mappings_dir / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            stale.append(name)
-    return stale
+    """Names of the generated files that differ from what `render` would write (missing counts as stale)."""
+    return [path.name for path, text in render(ontology, verified, mappings_dir).items()
+            if not path.is_file() or path.read_text(encoding="utf-8") != text]
 
 
 def write(ontology: Graph, verified: dict[str, dict[str, str]], mappings_dir: Path) -> list[Path]:
-    mappings_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in render(ontology, verified).items():
-        (mappings_dir / name).write_text(text, encoding="utf-8")
-        written.append(mappings_dir / name)
+    for path, text in render(ontology, verified, mappings_dir).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
     return written

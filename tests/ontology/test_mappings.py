@@ -138,6 +138,8 @@ def test_a_mapping_to_an_unverified_term_is_refused(ontology, verified):
 
 def test_mappings_check_command_reports_stale_files(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "MAPPINGS_DIR", tmp_path)
+    monkeypatch.setattr(paths, "PREFIX_MAP_FILE", tmp_path / "emkg.prefixes.json")
+    monkeypatch.setattr(paths, "JSONLD_CONTEXT_FILE", tmp_path / "emkg.context.jsonld")
     runner = CliRunner()
     stale = runner.invoke(main, ["mappings", "--check"])
     assert stale.exit_code == 1 and "emkg.sssom.tsv" in stale.output
