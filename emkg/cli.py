@@ -291,6 +291,21 @@ def export_cmd(fmt: str, out: Path | None, build_dir: Path | None) -> None:
         click.echo(f"wrote {out}", err=True)
 
 
+@main.command("docs")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="folder for index.html (default: build/docs)")
+def docs_cmd(out: Path | None) -> None:
+    """Write HTML documentation of the ontology (terms, definitions, mappings) and the stored queries."""
+    from emkg import docs
+
+    out = out or paths.BUILD_DIR / "docs"
+    try:
+        page = docs.write(out)
+    except OSError as exc:
+        _fail(f"error: cannot write {out}: {exc.strerror or exc}", 2)
+    click.echo(f"wrote {page}")
+
+
 @main.command("reason")
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to reason over")
 @click.option("--no-explain", is_flag=True, help="on inconsistency, do not search for the individuals involved")
