@@ -137,3 +137,9 @@ def test_csv_without_out_and_a_missing_build_are_usage_errors(built, tmp_path):
     assert no_out.exit_code == 2 and "--out" in no_out.output
     missing = runner.invoke(main, ["export", "--format", "nt", "--build-dir", str(tmp_path / "nothing")])
     assert missing.exit_code == 2 and "emkg build" in missing.output
+
+
+def test_the_command_offers_exactly_the_registered_exporters():
+    from emkg import cli, export
+
+    assert tuple(export.EXPORTERS) == cli.EXPORT_FORMATS
