@@ -225,3 +225,20 @@ def test_robot_deprecation_and_built_in_vocabulary_checks_fire(broken):
 def test_a_robot_report_problem_fails_the_ontology_qc(broken):
     broken.remove((HEADER, DCTERMS.title, None))
     assert "robot:missing_ontology_title" in checks(qc.check(broken))
+
+
+def test_robot_property_equivalence_and_whitespace_checks_fire(broken):
+    from rdflib import BNode
+    from rdflib.collection import Collection
+
+    broken.add((URIRef(EMKG + "condition"), OWL.deprecated, Literal(True)))  # used in SevereCRS's restriction
+    second, members = BNode(), BNode()
+    Collection(broken, members, [URIRef(EMKG + "AdverseEvent"), URIRef(EMKG + "Fact")])
+    broken.add((second, RDF.type, OWL.Class))
+    broken.add((second, OWL.intersectionOf, members))
+    broken.add((URIRef(EMKG + "SevereCRS"), OWL.equivalentClass, second))
+    broken.set((URIRef(EMKG + "Anemia"), qc.DEFINITION, Literal("Reduced haemoglobin. ", lang="en")))
+    found = _robot(broken)
+    assert any(check == "robot:deprecated_property_reference" for check, _ in found)
+    assert ("robot:multiple_equivalent_class_definitions", "emkg:SevereCRS") in found
+    assert ("robot:annotation_whitespace", "emkg:Anemia") in found
