@@ -33,7 +33,8 @@ SECTIONS = (
 )
 STYLE = """body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em;line-height:1.4}
 .term{border-top:1px solid #ccc;padding:.4em 0}.iri{font-family:monospace;color:#555}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .4em;vertical-align:top}
+table{border-collapse:collapse;display:block;overflow-x:auto}
+td,th{border:1px solid #ccc;padding:.2em .4em;vertical-align:top}
 code,pre{background:#f4f4f4}pre{overflow-x:auto;padding:.4em}"""
 
 
