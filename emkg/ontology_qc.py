@@ -81,6 +81,9 @@ def missing_labels(ontology: Graph) -> list[QCProblem]:
         for predicate, name in ((RDFS.label, "rdfs:label"), (DEFINITION, "IAO:0000115 definition")):
             if ontology.value(term, predicate) is None:
                 problems.append(QCProblem("labels", compact(str(term)), f"has no {name}"))
+        if ontology.value(term, SKOS.definition) is not None:  # the property emkg used before IAO:0000115
+            problems.append(QCProblem("labels", compact(str(term)), "has skos:definition: write the definition "
+                                      "as IAO:0000115 (the OBO definition property) instead"))
     return problems
 
 

@@ -53,6 +53,13 @@ def test_a_missing_label_or_definition_is_caught(broken):
                      ("labels", "emkg:hasSite", "has no IAO:0000115 definition")}
 
 
+def test_a_skos_definition_is_caught_with_its_fix(broken):
+    anemia = URIRef(EMKG + "Anemia")
+    broken.add((anemia, SKOS.definition, broken.value(anemia, qc.DEFINITION)))
+    problems = [p for p in qc.missing_labels(broken) if p.term == "emkg:Anemia"]
+    assert len(problems) == 1 and "write the definition as IAO:0000115" in problems[0].message
+
+
 def test_an_undeclared_emkg_iri_in_the_data_is_caught(ontology):
     data = Graph()
     case = URIRef(EMKG + "case/pub/P1/r1")
