@@ -317,7 +317,7 @@ def imports(terms: Path | None) -> None:
 @click.option("--check", "check_only", is_flag=True,
               help="only check that the committed files are current (exit 1 if not)")
 def mappings_cmd(table: Path | None, check_only: bool) -> None:
-    """Regenerate ontology/mappings/emkg.sssom.{tsv,yml} from the mapping triples in ontology/emkg.ttl."""
+    """Regenerate the SSSOM set (metadata embedded) from emkg.ttl, and the prefix map and JSON-LD context files."""
     from emkg import mappings
     from emkg.graph import ontology_graph
 
@@ -337,6 +337,46 @@ def mappings_cmd(table: Path | None, check_only: bool) -> None:
         _fail(f"error: {exc}", 1)
     for path in written:
         click.echo(f"wrote {path}")
+
+
+# = tuple(emkg.export.EXPORTERS), kept here so `emkg --help` does not import the exporters (a test checks
+# they agree). "phenopacket" (emkg.phenopacket_export, branch submit) is added to both at merge.
+EXPORT_FORMATS = ("jsonld", "ttl", "nt", "rdfxml", "csv", "sssom")
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="what to write")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="file to write (default: standard output); for csv, the folder of tables (required)")
+@click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to export")
+def export_cmd(fmt: str, out: Path | None, build_dir: Path | None) -> None:
+    """Write the built graph as JSON-LD, Turtle, N-Triples, RDF/XML, tidy CSV tables or SSSOM."""
+    from emkg import export
+
+    store = _open_store(build_dir)
+    try:
+        export.export(store, fmt, out)
+    except export.ExportError as exc:
+        _fail(f"error: {exc}", 2)
+    except OSError as exc:
+        _fail(f"error: cannot write {out}: {exc.strerror or exc}", 2)
+    if out is not None:
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command("docs")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="folder for index.html (default: build/docs)")
+def docs_cmd(out: Path | None) -> None:
+    """Write HTML documentation of the ontology (terms, definitions, mappings) and the stored queries."""
+    from emkg import docs
+
+    out = out or paths.BUILD_DIR / "docs"
+    try:
+        page = docs.write(out)
+    except OSError as exc:
+        _fail(f"error: cannot write {out}: {exc.strerror or exc}", 2)
+    click.echo(f"wrote {page}")
 
 
 @main.command("reason")

@@ -1,8 +1,9 @@
 """The SSSOM mapping set, generated from the mapping triples of ontology/emkg.ttl so it cannot drift.
 
 Every ``skos:exactMatch / closeMatch / broadMatch / narrowMatch / relatedMatch`` from an emkg term to an
-external term becomes one row of ``ontology/mappings/emkg.sssom.tsv``; the metadata (curie map,
-mapping set id, license, date) goes to ``emkg.sssom.yml`` beside it. The object label is the one the
+external term becomes one row of ``ontology/mappings/emkg.sssom.tsv``, written by sssom-py with the
+metadata (curie map, mapping set id, provider, license, date) embedded in the file's ``#`` header, so
+`sssom validate` and `sssom parse` read the file alone. The object label is the one the
 import module gives (itself generated from the verified slices) and the comment names where the term
 was verified (``verified_from`` in ../shared/ontology-terms.tsv). Output is sorted and dated with the
 ontology's release date, not today's, so regenerating an unchanged ontology gives identical files;
@@ -18,10 +19,10 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from emkg.namespaces import EMKG, PREFIXES, compact
+from emkg.namespaces import EMKG, PREFIXES, compact, jsonld_context_json, prefix_map_json
 
 TSV_NAME = "emkg.sssom.tsv"
-YML_NAME = "emkg.sssom.yml"
+MAPPING_PROVIDER = "https://w3id.org/emkg"
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
            "mapping_justification", "comment")
 PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
@@ -84,12 +85,6 @@ def _cell(text: str) -> str:
     return " ".join(text.split())
 
 
-def tsv_text(rows: list[Mapping]) -> str:
-    lines = ["\t".join(COLUMNS)]
-    lines += ["\t".join(_cell(m.row()[c]) for c in COLUMNS) for m in rows]
-    return "\n".join(lines) + "\n"
-
-
 def _ontology_header(ontology: Graph) -> URIRef:
     headers = sorted(s for s in ontology.subjects(RDF.type, OWL.Ontology) if str(s).startswith(EMKG))
     if not headers:
@@ -97,51 +92,65 @@ def _ontology_header(ontology: Graph) -> URIRef:
     return headers[0]
 
 
-def yml_text(ontology: Graph, rows: list[Mapping]) -> str:
+def metadata(ontology: Graph, rows: list[Mapping]) -> dict[str, str]:
+    """The mapping set metadata (SSSOM slots), taken from the ontology header."""
     header = _ontology_header(ontology)
     version = str(ontology.value(header, OWL.versionInfo) or "")
-    license_iri = str(ontology.value(header, DCTERMS.license) or "")
-    used = sorted({m.subject_id.split(":")[0] for m in rows} | {m.predicate_id.split(":")[0] for m in rows}
-                  | {m.object_id.split(":")[0] for m in rows})
-    curie_map = {prefix: PREFIXES[prefix] for prefix in used} | {"semapv": SEMAPV}
-    lines = [
-        "# generated - do not edit: run `emkg mappings` to rebuild from ontology/emkg.ttl",
-        f"mapping_set_id: {EMKG}mappings/{TSV_NAME}",
-        f"mapping_set_version: '{version}'",
-        f"mapping_set_description: Mappings of emkg terms to verified external ontology terms ({len(rows)} rows)",
-        f"license: {license_iri}",
-        f"mapping_date: '{version}'",
-        "mapping_provider: emkg developers",
-        f"subject_source: {header}",
-        f"subject_source_version: '{version}'",
-        "comment: generated - do not edit; run `emkg mappings`. Object labels come from ontology/imports/ and are "
-        "checked against ../shared/ontology-terms.tsv.",
-        "curie_map:",
-    ]
-    lines += [f"  {prefix}: {namespace}" for prefix, namespace in sorted(curie_map.items())]
-    return "\n".join(lines) + "\n"
+    return {
+        "mapping_set_id": f"{EMKG}mappings/{TSV_NAME}",
+        "mapping_set_version": version,
+        "mapping_set_description": f"Mappings of emkg terms to verified external ontology terms ({len(rows)} rows)",
+        "license": str(ontology.value(header, DCTERMS.license) or ""),
+        "mapping_date": version,
+        "mapping_provider": MAPPING_PROVIDER,
+        "subject_source": str(header),
+        "subject_source_version": version,
+        "comment": "generated - do not edit; run `emkg mappings`. Object labels come from ontology/imports/ and "
+                   "are checked against ../shared/ontology-terms.tsv.",
+    }
 
 
-def render(ontology: Graph, verified: dict[str, dict[str, str]]) -> dict[str, str]:
-    """File name -> text of the mapping set for this ontology."""
-    rows = mappings(ontology, verified)
-    return {TSV_NAME: tsv_text(rows), YML_NAME: yml_text(ontology, rows)}
+def curie_map(rows: list[Mapping]) -> dict[str, str]:
+    """Every prefix the rows use (subjects, predicates, objects, justifications), nothing else."""
+    used = {getattr(m, c).split(":")[0] for m in rows for c in ("subject_id", "predicate_id", "object_id")}
+    return {prefix: PREFIXES[prefix] for prefix in sorted(used)} | {"semapv": SEMAPV}
+
+
+def tsv_text(ontology: Graph, rows: list[Mapping]) -> str:
+    """The mapping set as SSSOM/TSV with its metadata embedded, written by sssom-py."""
+    import io
+
+    import curies
+    import pandas as pd
+    from sssom.util import MappingSetDataFrame
+    from sssom.writers import write_table
+
+    frame = pd.DataFrame([{c: _cell(m.row()[c]) for c in COLUMNS} for m in rows], columns=list(COLUMNS))
+    converter = curies.Converter.from_prefix_map(curie_map(rows))
+    mapping_set = MappingSetDataFrame(df=frame, converter=converter, metadata=metadata(ontology, rows))
+    out = io.StringIO()
+    write_table(mapping_set, out)
+    return out.getvalue()
+
+
+def render(ontology: Graph, verified: dict[str, dict[str, str]], mappings_dir: Path) -> dict[Path, str]:
+    """Path -> text: the mapping set, and the prefix map and JSON-LD context files generated beside it."""
+    from emkg import paths
+
+    return {mappings_dir / TSV_NAME: tsv_text(ontology, mappings(ontology, verified)),
+            paths.PREFIX_MAP_FILE: prefix_map_json(), paths.JSONLD_CONTEXT_FILE: jsonld_context_json()}
 
 
 def stale_files(ontology: Graph, verified: dict[str, dict[str, str]], mappings_dir: Path) -> list[str]:
-    """Names of the mapping files that differ from what `render` would write (missing counts as stale)."""
-    stale = []
-    for name, text in render(ontology, verified).items():
-        path = mappings_dir / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            stale.append(name)
-    return stale
+    """Names of the generated files that differ from what `render` would write (missing counts as stale)."""
+    return [path.name for path, text in render(ontology, verified, mappings_dir).items()
+            if not path.is_file() or path.read_text(encoding="utf-8") != text]
 
 
 def write(ontology: Graph, verified: dict[str, dict[str, str]], mappings_dir: Path) -> list[Path]:
-    mappings_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in render(ontology, verified).items():
-        (mappings_dir / name).write_text(text, encoding="utf-8")
-        written.append(mappings_dir / name)
+    for path, text in render(ontology, verified, mappings_dir).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
     return written

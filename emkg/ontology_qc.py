@@ -3,7 +3,8 @@
 Checks (each a function returning ``QCProblem``s, so the tests can break an ontology and see which
 check catches it):
 
-* ``labels``: every emkg class, property and named individual has ``rdfs:label`` and ``skos:definition``.
+* ``labels``: every emkg class, property and named individual has ``rdfs:label`` and a definition
+  (``IAO:0000115``, the OBO definition property).
 * ``undeclared``: no IRI in the emkg namespace is used in the built graph, the shapes or the stored
   queries unless the ontology declares it (gives it an ``rdf:type``). Deliberately excluded: the IRIs
   the case-record loader mints for evidence individuals (``loaders/yaml_record.py`` puts every patient,
@@ -18,6 +19,9 @@ check catches it):
 * ``owlready2``: the ontology loads into a fresh owlready2 ``World`` (from N-Triples: owlready2 does not
   read Turtle) and owlready2 sees every emkg class as a class.
 * ``rdfxml``: the ontology survives RDF/XML (what Protege opens): serialise, parse, isomorphic.
+* ``robot:<check>``: ROBOT's report queries (``ontology/report_queries/``, run by ``emkg.ontology_report``
+  on an Oxigraph store of the ontology): every ERROR-level check of ROBOT's default profile plus
+  missing definitions and annotation whitespace.
 
 The owlready2 load and the round trip together take about 0.3 s on the seed ontology, so they run on
 every build rather than only in `emkg reason`.
@@ -39,11 +43,12 @@ from rdflib.namespace import DCTERMS
 
 from emkg import paths
 from emkg.mappings import PREDICATES as MAPPING_PREDICATES
-from emkg.namespaces import EMKG, compact
+from emkg.namespaces import EMKG, IAO_DEFINITION, compact
 
 # Namespaces under which loaders/yaml_record.py mints evidence individuals (patients, facts, quotes,
 # products, cohorts, findings); they are data, not vocabulary, so the ontology does not declare them.
 EVIDENCE_NAMESPACES = (EMKG + "case/", EMKG + "publication/")
+DEFINITION = URIRef(IAO_DEFINITION)
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
 _DATE_SEGMENT = re.compile(r"/(\d{4}-\d{2}-\d{2})/")
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w\-.]*)?:\s*<" + re.escape(EMKG) + ">", re.IGNORECASE)
@@ -73,9 +78,12 @@ def declared_terms(ontology: Graph) -> set[URIRef]:
 def missing_labels(ontology: Graph) -> list[QCProblem]:
     problems = []
     for term in sorted(_local_terms(ontology)):
-        for predicate, name in ((RDFS.label, "rdfs:label"), (SKOS.definition, "skos:definition")):
+        for predicate, name in ((RDFS.label, "rdfs:label"), (DEFINITION, "IAO:0000115 definition")):
             if ontology.value(term, predicate) is None:
                 problems.append(QCProblem("labels", compact(str(term)), f"has no {name}"))
+        if ontology.value(term, SKOS.definition) is not None:  # the property emkg used before IAO:0000115
+            problems.append(QCProblem("labels", compact(str(term)), "has skos:definition: write the definition "
+                                      "as IAO:0000115 (the OBO definition property) instead"))
     return problems
 
 
@@ -240,4 +248,13 @@ def check(ontology: Graph, built: Graph | None = None, shapes: Graph | None = No
     problems += version_problems(ontology)
     problems += owlready_problems(ontology)
     problems += rdfxml_problems(ontology)
+    problems += robot_report_problems(ontology)
     return problems
+
+
+def robot_report_problems(ontology: Graph) -> list[QCProblem]:
+    from emkg import ontology_report
+
+    rows = ontology_report.run(ontology_report.ontology_store(ontology))
+    return [QCProblem(f"robot:{row.check}", row.entity or "ontology",
+                      f"{row.level}: {row.property} {row.value!r}".rstrip()) for row in rows]

@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from emkg import ontology_qc as qc
 from emkg import paths
@@ -46,10 +47,17 @@ def test_the_project_passes_every_check(ontology):
 def test_a_missing_label_or_definition_is_caught(broken):
     relapse = URIRef(EMKG + "Relapse")
     broken.remove((relapse, RDFS.label, None))
-    broken.remove((URIRef(EMKG + "hasSite"), SKOS.definition, None))
+    broken.remove((URIRef(EMKG + "hasSite"), qc.DEFINITION, None))
     found = {(p.check, p.term, p.message) for p in qc.missing_labels(broken)}
     assert found == {("labels", "emkg:Relapse", "has no rdfs:label"),
-                     ("labels", "emkg:hasSite", "has no skos:definition")}
+                     ("labels", "emkg:hasSite", "has no IAO:0000115 definition")}
+
+
+def test_a_skos_definition_is_caught_with_its_fix(broken):
+    anemia = URIRef(EMKG + "Anemia")
+    broken.add((anemia, SKOS.definition, broken.value(anemia, qc.DEFINITION)))
+    problems = [p for p in qc.missing_labels(broken) if p.term == "emkg:Anemia"]
+    assert len(problems) == 1 and "write the definition as IAO:0000115" in problems[0].message
 
 
 def test_an_undeclared_emkg_iri_in_the_data_is_caught(ontology):
@@ -152,3 +160,92 @@ def test_build_fails_on_an_ontology_qc_problem_and_names_it(tmp_path, monkeypatc
     assert "ontology QC" in str(failure.value)
     assert "ontology QC [labels] emkg:Relapse: has no rdfs:label" in failure.value.problems
     assert not (tmp_path / "build" / "store").exists()
+
+
+# ROBOT's report queries: each check fires on a copy of the ontology broken the way it looks for.
+def _robot(broken: Graph) -> set[tuple[str, str]]:
+    return {(p.check, p.term) for p in qc.robot_report_problems(broken)}
+
+
+def test_the_robot_report_queries_are_robots_error_checks_with_their_levels():
+    from emkg.ontology_report import report_checks
+
+    checks = {c.name: c.level for c in report_checks()}
+    errors = {"deprecated_boolean_datatype", "deprecated_class_reference", "deprecated_property_reference",
+              "duplicate_definition", "duplicate_label", "illegal_use_of_built_in_vocabulary", "label_formatting",
+              "label_whitespace", "missing_label", "missing_ontology_description", "missing_ontology_license",
+              "missing_ontology_title", "misused_obsolete_label", "misused_replaced_by", "multiple_definitions",
+              "multiple_equivalent_class_definitions", "multiple_labels"}
+    assert {name for name, level in checks.items() if level == "ERROR"} == errors
+    assert checks["missing_definition"] == "WARN"
+
+
+def test_robot_missing_title_description_license_fire(broken):
+    for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.license):
+        broken.remove((HEADER, predicate, None))
+    found = _robot(broken)
+    assert {("robot:missing_ontology_title", "emkg:ontology"), ("robot:missing_ontology_description", "emkg:ontology"),
+            ("robot:missing_ontology_license", "emkg:ontology")} <= found
+
+
+def test_robot_duplicate_label_fires_on_a_class_property_pair(broken):
+    broken.remove((URIRef(EMKG + "year"), RDFS.label, None))
+    broken.add((URIRef(EMKG + "year"), RDFS.label, Literal("year", lang="en")))  # the class emkg:Year's label
+    assert {("robot:duplicate_label", "emkg:year"), ("robot:duplicate_label", "emkg:Year")} <= _robot(broken)
+
+
+def test_robot_missing_and_duplicate_and_multiple_definitions_fire(broken):
+    broken.remove((URIRef(EMKG + "Relapse"), qc.DEFINITION, None))
+    broken.set((URIRef(EMKG + "Anemia"), qc.DEFINITION, Literal("Same words.", lang="en")))
+    broken.set((URIRef(EMKG + "Fever"), qc.DEFINITION, Literal("Same words.", lang="en")))
+    broken.add((URIRef(EMKG + "CRES"), qc.DEFINITION, Literal("A second definition.", lang="en")))
+    found = _robot(broken)
+    assert ("robot:missing_definition", "emkg:Relapse") in found
+    assert {("robot:duplicate_definition", "emkg:Anemia"), ("robot:duplicate_definition", "emkg:Fever")} <= found
+    assert ("robot:multiple_definitions", "emkg:CRES") in found
+
+
+def test_robot_label_checks_fire(broken):
+    broken.set((URIRef(EMKG + "Anemia"), RDFS.label, Literal("anemia ", lang="en")))
+    broken.set((URIRef(EMKG + "Fever"), RDFS.label, Literal("fe\tver", lang="en")))
+    broken.add((URIRef(EMKG + "CRES"), RDFS.label, Literal("second label", lang="en")))
+    broken.set((URIRef(EMKG + "Relapse"), RDFS.label, Literal("obsolete relapse", lang="en")))
+    broken.remove((URIRef(EMKG + "hasSite"), RDFS.label, None))
+    found = _robot(broken)
+    assert {("robot:label_whitespace", "emkg:Anemia"), ("robot:label_formatting", "emkg:Fever"),
+            ("robot:multiple_labels", "emkg:CRES"), ("robot:misused_obsolete_label", "emkg:Relapse"),
+            ("robot:missing_label", "emkg:hasSite")} <= found
+
+
+def test_robot_deprecation_and_built_in_vocabulary_checks_fire(broken):
+    relapse = URIRef(EMKG + "Relapse")
+    broken.add((relapse, OWL.deprecated, Literal("true")))  # a string, not xsd:boolean
+    broken.add((URIRef(EMKG + "AntibodyTherapy"), OWL.deprecated, Literal(True)))  # deprecated, still a subclass
+    broken.add((URIRef(EMKG + "Anemia"), URIRef("http://purl.obolibrary.org/obo/IAO_0100001"), relapse))
+    broken.add((RDF.type, RDFS.label, Literal("type")))
+    found = _robot(broken)
+    assert {("robot:deprecated_boolean_datatype", "emkg:Relapse"), ("robot:misused_replaced_by", "emkg:Anemia"),
+            ("robot:illegal_use_of_built_in_vocabulary", "rdf:type")} <= found
+    assert ("robot:deprecated_class_reference", "emkg:AntibodyTherapy") in found
+
+
+def test_a_robot_report_problem_fails_the_ontology_qc(broken):
+    broken.remove((HEADER, DCTERMS.title, None))
+    assert "robot:missing_ontology_title" in checks(qc.check(broken))
+
+
+def test_robot_property_equivalence_and_whitespace_checks_fire(broken):
+    from rdflib import BNode
+    from rdflib.collection import Collection
+
+    broken.add((URIRef(EMKG + "condition"), OWL.deprecated, Literal(True)))  # used in SevereCRS's restriction
+    second, members = BNode(), BNode()
+    Collection(broken, members, [URIRef(EMKG + "AdverseEvent"), URIRef(EMKG + "Fact")])
+    broken.add((second, RDF.type, OWL.Class))
+    broken.add((second, OWL.intersectionOf, members))
+    broken.add((URIRef(EMKG + "SevereCRS"), OWL.equivalentClass, second))
+    broken.set((URIRef(EMKG + "Anemia"), qc.DEFINITION, Literal("Reduced haemoglobin. ", lang="en")))
+    found = _robot(broken)
+    assert any(check == "robot:deprecated_property_reference" for check, _ in found)
+    assert ("robot:multiple_equivalent_class_definitions", "emkg:SevereCRS") in found
+    assert ("robot:annotation_whitespace", "emkg:Anemia") in found

@@ -12,7 +12,7 @@ from rdflib import RDF, Graph, URIRef
 
 from emkg import paths, reason
 from emkg.graph import evidence_graph, ontology_graph, record_files
-from emkg.namespaces import EMKG
+from emkg.namespaces import EMKG, IAO_DEFINITION
 
 T = EMKG + "test/"
 PREFIXES = """
@@ -126,10 +126,10 @@ def test_every_defined_class_has_positive_and_negative_cases(ontology):
 
 
 def test_every_defined_class_is_labelled_and_defined(ontology):
-    from rdflib import RDFS, SKOS
+    from rdflib import RDFS
 
     for cls in reason.defined_classes(ontology):
-        assert ontology.value(cls, RDFS.label) and ontology.value(cls, SKOS.definition), cls
+        assert ontology.value(cls, RDFS.label) and ontology.value(cls, URIRef(IAO_DEFINITION)), cls
 
 
 @pytest.mark.parametrize(("cls", "who", "member"), [c[:3] for c in CASES], ids=CASE_IDS)
