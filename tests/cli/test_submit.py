@@ -35,7 +35,7 @@ def test_a_valid_case_is_added_under_a_deterministic_name_and_reads_back(tmp_pat
     evidence, seeds = tmp_path / "evidence", tmp_path / "seeds"
     result = run("submit", RECORDS / "valid" / "minimal-case.csv", "--evidence-dir", evidence, "--seeds", seeds)
     assert result.exit_code == 0, result.output
-    (written,) = evidence.iterdir()
+    (written,) = evidence.glob("*.yaml")
     assert written.name == "test-minimal-csv-case.yaml"
     text = written.read_text(encoding="utf-8")
     assert text.startswith("schema: emkg-record/1\n") and "quotes are not checked" in text
@@ -48,7 +48,7 @@ def test_the_same_case_again_is_a_duplicate_naming_the_record(tmp_path):
     evidence = tmp_path / "evidence"
     args = ["--evidence-dir", evidence, "--seeds", tmp_path]
     assert run("submit", RECORDS / "valid" / "minimal-case.csv", *args).exit_code == 0
-    before = {p.name: p.read_bytes() for p in evidence.iterdir()}
+    before = {p.name: p.read_bytes() for p in evidence.glob("*.yaml")}
     again = run("submit", RECORDS / "valid" / "minimal-case.csv", *args)
     assert again.exit_code == 1
     assert "likely duplicate" in again.output and "test-minimal-csv-case.yaml" in again.output and "P1" in again.output
@@ -60,7 +60,7 @@ def test_the_same_case_again_is_a_duplicate_naming_the_record(tmp_path):
     different = csv_case(tmp_path, "different.csv", publication_id="another-2025", publication_label="Another",
                          age_years="40")
     assert run("submit", different, *args).exit_code == 0
-    assert {p.name: p.read_bytes() for p in evidence.iterdir() if p.name in before} == before
+    assert {p.name: p.read_bytes() for p in evidence.glob("*.yaml") if p.name in before} == before
 
 
 def test_a_case_of_an_already_curated_publication_is_refused(tmp_path):
@@ -88,7 +88,9 @@ def test_quotes_are_checked_when_the_source_text_is_named(tmp_path):
     (seeds / "case.txt").write_text("We report a case of isolated testicular relapse. a 12-year-old boy", "utf-8")
     named = csv_case(tmp_path, "named.csv", publication_source_text="case.txt")
     result = run("submit", named, "--evidence-dir", tmp_path / "ev", "--seeds", seeds)
-    assert result.exit_code == 1 and "quote not found in case.txt: 'diagnosed with B-ALL'" in result.output
+    assert result.exit_code == 1
+    assert "diagnosis_quote: quote not found in case.txt" in result.output
+    assert "(value: diagnosed with B-ALL)" in result.output
     sneaky = csv_case(tmp_path, "sneaky.csv", publication_source_text="../../etc/passwd")
     result = run("submit", sneaky, "--evidence-dir", tmp_path / "ev", "--seeds", seeds)
     assert result.exit_code == 1 and "plain file name" in result.output
@@ -100,5 +102,5 @@ def test_a_phenopacket_is_submitted_as_a_case_record(tmp_path):
     result = run("submit", RECORDS / "valid" / "minimal-case.phenopacket.json", "--evidence-dir", evidence,
                  "--seeds", tmp_path)
     assert result.exit_code == 0, result.output
-    (written,) = evidence.iterdir()
+    (written,) = evidence.glob("*.yaml")
     assert written.name == "pmid-99999999.yaml" and run("validate", written).exit_code == 0
