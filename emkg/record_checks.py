@@ -124,19 +124,23 @@ def _number_findings(number: float, where: str, key: str) -> list[Finding]:
 
 
 # -- 2. every emkg: term exists ------------------------------------------------------------------------------
-def undeclared_terms(graph: Graph, declared: set[URIRef], locations: dict) -> list[Finding]:
+def undeclared_terms(graph: Graph, declared: set[URIRef], locations: dict,
+                     field_names: dict[str, tuple[str, ...]]) -> list[Finding]:
     """emkg IRIs the record uses (classes, units, categories ...) that the ontology does not declare;
-    the record's own minted IRIs (case/, publication/) are not terms."""
+    the record's own minted IRIs (case/, publication/) are not terms. `field_names`: the record fields
+    of each property CURIE, to name the field rather than the part."""
     from emkg.ontology_qc import EVIDENCE_NAMESPACES
 
     found, seen = [], set()
-    for subject, _, obj in graph:
+    for subject, predicate, obj in graph:
         if not isinstance(obj, URIRef) or not str(obj).startswith(EMKG) or obj in declared:
             continue
         if str(obj).startswith(EVIDENCE_NAMESPACES) or obj in seen:
             continue
         seen.add(obj)
         where = locations.get(subject, ("(record)", None))[0]
+        names = field_names.get(compact(str(predicate)), ())
+        where = f"{where}.{names[0]}" if names and where != "(record)" else where
         found.append(Finding("Violation", where, f"{compact(str(obj))} is not a term of the ontology; "
                              f"`emkg terms` lists the allowed values", compact(str(obj)), "terms"))
     return found

@@ -159,7 +159,7 @@ def _validate_records(conversion: Conversion, name: str, fmt: str, context: Cont
         _add(outcome, _problem_detail(problem, "Violation", whole))
     from emkg import record_checks
 
-    data_graph, locations, record_paths = Graph(), {}, {}
+    data_graph, locations, record_paths, unknown_terms = Graph(), {}, {}, set()
     for record in conversion.records:
         unsafe = record_checks.safety(record.data)
         for finding in unsafe:
@@ -181,12 +181,18 @@ def _validate_records(conversion: Conversion, name: str, fmt: str, context: Cont
         from emkg.ontology_qc import declared_terms
 
         for finding in record_checks.undeclared_terms(loaded.graph, declared_terms(_reference_graphs()[1]),
-                                                      loaded.locations):
+                                                      loaded.locations, _fields_by_predicate()):
             _add_finding(outcome, record, finding, name)
+            unknown_terms.add(str(finding.value))
         for finding in record_checks.target_warnings(record.data, _antigen_names()):
             _add_finding(outcome, record, finding, name)
     if len(data_graph):
         _run_shapes(outcome, data_graph, locations, record_paths)
+        # A made-up term is reported once, as not a term, not again by the shape of its field.
+        outcome.details[:] = [d for d in outcome.details
+                              if d["constraint"] == "terms" or d["value"] not in unknown_terms]
+        outcome.problems[:] = [p for p in outcome.problems if not any(f"(value: {t})" in p and "not a term" not in p
+                                                                       for t in unknown_terms)]
         _run_qc_rules(outcome, data_graph, locations)
     _check_against_sources_and_records(outcome, conversion.records, name, context)
     if any(d["severity"] == "Violation" for d in outcome.details):
