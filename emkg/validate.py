@@ -287,10 +287,18 @@ def _ox(triple) -> tuple:
 def _add_finding(outcome: Outcome, record: RecordData, finding: Any, file: str) -> None:
     """A record_checks.Finding at its field and line in the submitted file."""
     where, line = _locate(record, finding.path)
-    _add(outcome, {"severity": finding.severity, "case": _record_case(record, finding.path), "file": file,
-                   "field": where, "line": line, "message": finding.message,
-                   "value": None if finding.value is None else str(finding.value), "shape": None,
-                   "constraint": finding.rule, "path": None, "focus": None})
+    detail = {"severity": finding.severity, "case": _record_case(record, finding.path), "file": file,
+              "field": where, "line": line, "message": finding.message,
+              "value": None if finding.value is None else str(finding.value), "shape": None,
+              "constraint": finding.rule, "path": None, "focus": None}
+    match = re.match(r"patients\[(\d+)\]\.facts\[(\d+)\]", finding.path)
+    if match:
+        try:
+            fact = record.data["patients"][int(match[1])]["facts"][int(match[2])]
+            detail["fact"] = str(fact.get("id")) if isinstance(fact, dict) and fact.get("id") else None
+        except (KeyError, IndexError, TypeError):
+            pass
+    _add(outcome, detail)
 
 
 def _locate(record: RecordData, record_path: str) -> tuple[str, int | None]:
@@ -315,13 +323,18 @@ def _run_shapes(outcome: Outcome, data: Graph, locations: dict, record_paths: di
     _, violations, report = validate(data, *_reference_graphs(), locations)
     outcome.report = report
     for v in violations:
-        where, line = _field_of_path(v, (record_paths or {}).get(URIRef(v.focus))) or (v.field, v.line)
+        located = (record_paths or {}).get(URIRef(v.focus))
+        where, line = _field_of_path(v, located) or (v.field, v.line)
         if record_paths is None and where and v.path:  # RDF: the node and the property, as in the file
             where = f"{where} {v.path}"
+        message, value = readable(v.message), None if v.value is None else readable(v.value)
         detail = {"severity": v.severity, "case": _graph_case(data, URIRef(v.focus)), "file": v.file or outcome.file,
-                  "field": where or compact(v.focus), "line": line or v.line, "message": v.message, "value": v.value,
-                  "shape": v.shape, "constraint": v.constraint, "path": v.path, "focus": compact(v.focus)}
-        _add(outcome, detail, str(v))
+                  "field": where or readable(compact(v.focus)), "line": line or v.line, "message": message,
+                  "value": value, "shape": v.shape, "constraint": v.constraint, "path": v.path,
+                  "focus": compact(v.focus)}
+        if located is not None:
+            detail["fact"] = _fact_id(URIRef(v.focus))
+        _add(outcome, detail)
     if any(v.severity == "Violation" for v in violations):
         outcome.code = INVALID
 
@@ -358,7 +371,38 @@ def _field_of_path(violation, located: tuple[str, SourceMap] | None) -> tuple[st
     return None
 
 
+_IRI = re.compile(r"(https?://[^\s<>\"'(),{}]+|emkg:case/[^\s<>\"'(),{}]+)")
+
+
+def readable(text: str) -> str:
+    """A message without raw IRIs: a case's facts by their ids ('fact inf of P1'), properties by their
+    record field ('order'), other terms as CURIEs."""
+    def name(match: re.Match) -> str:
+        iri = match[0].rstrip(".;:")
+        tail = match[0][len(iri):]
+        full = expand(iri) if iri.startswith("emkg:case/") else iri
+        if full.startswith(EMKG + "case/"):
+            parts = full[len(EMKG) + len("case/"):].split("/")
+            if len(parts) >= 3:
+                return f"fact '{parts[2]}' of {parts[1]}" + tail
+            return f"patient {parts[-1]}" + tail
+        curie = compact(full)
+        fields = _fields_by_predicate().get(curie)
+        return (f"'{fields[0]}'" if fields else curie) + tail
+
+    return _IRI.sub(name, text)
+
+
+def _fact_id(node: URIRef) -> str | None:
+    """The id of the fact a node belongs to (case/<pub>/<patient>/<fact>/...), None for other nodes."""
+    if not str(node).startswith(EMKG + "case/"):
+        return None
+    parts = str(node)[len(EMKG) + len("case/"):].split("/")
+    return parts[2] if len(parts) >= 3 else None
+
+
 def _add(outcome: Outcome, detail: dict, text: str | None = None) -> None:
+    detail.setdefault("fact", None)  # stable keys: the fact id of the problem, where there is one
     key = (detail["severity"], detail["field"], detail["line"], detail["message"], detail["value"])
     if any((d["severity"], d["field"], d["line"], d["message"], d["value"]) == key for d in outcome.details):
         return  # each problem once
@@ -366,7 +410,8 @@ def _add(outcome: Outcome, detail: dict, text: str | None = None) -> None:
     if text is None:
         where = f"{detail['file']}:{detail['line']}" if detail["line"] else detail["file"]
         value = f" (value: {detail['value']!r})" if detail["value"] is not None else ""
-        text = f"{detail['severity']}: {where}: {detail['field']}: {detail['message']}{value}"
+        fact = f" (fact {detail['fact']})" if detail.get("fact") else ""
+        text = f"{detail['severity']}: {where}: {detail['field']}{fact}: {detail['message']}{value}"
     outcome.problems.append(text)
 
 

@@ -89,7 +89,8 @@ def test_quotes_are_checked_when_the_source_text_is_named(tmp_path):
     named = csv_case(tmp_path, "named.csv", publication_source_text="case.txt")
     result = run("submit", named, "--evidence-dir", tmp_path / "ev", "--seeds", seeds)
     assert result.exit_code == 1
-    assert "diagnosis_quote: quote not found in case.txt" in result.output
+    assert any(line.strip().startswith("Violation line 2") and "diagnosis_quote (fact P1-" in line
+               and "quote not found in case.txt" in line for line in result.output.splitlines()), result.output
     assert "(value: diagnosed with B-ALL)" in result.output
     sneaky = csv_case(tmp_path, "sneaky.csv", publication_source_text="../../etc/passwd")
     result = run("submit", sneaky, "--evidence-dir", tmp_path / "ev", "--seeds", seeds)

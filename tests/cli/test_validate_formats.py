@@ -54,7 +54,7 @@ def test_invalid_examples_name_case_field_line_message_and_value(name):
     assert matches[0]["case"] == case and matches[0]["severity"] == "Violation" and matches[0]["value"] == value
     assert case in report["cases"]
     assert set(matches[0]) == {"severity", "case", "file", "field", "line", "message", "value", "shape", "constraint",
-                               "path", "focus"}
+                               "path", "focus", "fact"}
 
 
 def test_csv_problem_is_reported_against_its_own_row_in_text():
