@@ -274,7 +274,8 @@ class Signature:
 
 
 def signature(record: dict, patient: dict) -> Signature | None:
-    """What identifies a patient across reports; None when age, sex or the CAR-T product is unknown."""
+    """What identifies a patient across reports (centre, age, sex, CAR-T product, relapse sites, days);
+    None when too little is known to tell two patients apart."""
     pub = record.get("publication") if isinstance(record.get("publication"), dict) else {}
     centres = frozenset(_norm(c) for c in _as_list(pub.get("centres")))
     facts = [f for f in _as_list(patient.get("facts")) if isinstance(f, dict)]
@@ -284,9 +285,11 @@ def signature(record: dict, patient: dict) -> Signature | None:
     sites = tuple(sorted({str(s) for f in facts if f.get("type") == "relapse" for s in _as_list(f.get("sites"))}))
     timeline = tuple(sorted((str(f.get("type")), f["day"]) for f in facts
                             if isinstance(f.get("day"), int) and not isinstance(f.get("day"), bool)))
-    if demo.get("age_years") is None or demo.get("sex") is None or not used:
+    # Enough to tell patients apart: the product, and age and sex or at least two dated facts.
+    known_person = demo.get("age_years") is not None and demo.get("sex") is not None
+    if not used or not (known_person or len(timeline) >= 2):
         return None
-    return Signature(centres, (str(demo["age_years"]), str(demo["sex"]), tuple(used), sites, timeline))
+    return Signature(centres, (str(demo.get("age_years")), str(demo.get("sex")), tuple(used), sites, timeline))
 
 
 def _product_key(product: dict) -> str:

@@ -254,10 +254,13 @@ def _run_qc_rules(outcome: Outcome, data: Graph, locations: dict) -> None:
     store = pyoxigraph.Store()
     store.extend(pyoxigraph.Quad(*_ox(t)) for t in data)
     store.extend(pyoxigraph.Quad(*_ox(t)) for t in _reference_graphs()[1])
+    reported = {d["focus"] for d in outcome.details if d["severity"] == "Violation"}
     for rule, summary, text in _qc_rules():
         for row in store.query(text):
             first = row[0]
             node = URIRef(first.value) if isinstance(first, pyoxigraph.NamedNode) else None
+            if node is not None and compact(str(node)) in reported:
+                continue  # a shape already reported this node: each problem once
             file, where, line = locations.get(node, (outcome.file, None, None))
             _add(outcome, {"severity": "Violation", "case": _graph_case(data, node) if node else "(file)",
                            "file": file, "field": where or (compact(str(node)) if node else rule), "line": line,
