@@ -236,6 +236,24 @@ def withdraw_cmd(record_id: str, evidence_dir: Path | None) -> None:
         _fail(f"error: {exc}", 2)
 
 
+@main.command("terms")
+@click.argument("field")
+@click.argument("text", required=False)
+def terms_cmd(field: str, text: str | None) -> None:
+    """List the allowed values of a record FIELD with labels and synonyms (`emkg terms site testis`).
+
+    Exit 0: printed (also when nothing matches TEXT); 2: no such field.
+    """
+    from emkg import terms
+    from emkg.graph import ontology_graph
+
+    try:
+        found = terms.allowed(field, ontology_graph(), text)
+    except terms.UnknownField as exc:
+        _fail(f"error: {exc}", 2)
+    click.echo(terms.render(found), nl=False)
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table")
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to describe")
