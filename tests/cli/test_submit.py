@@ -105,3 +105,29 @@ def test_a_phenopacket_is_submitted_as_a_case_record(tmp_path):
     assert result.exit_code == 0, result.output
     (written,) = evidence.glob("*.yaml")
     assert written.name == "pmid-99999999.yaml" and run("validate", written).exit_code == 0
+
+
+def test_the_csv_template_covers_a_single_patient_case_with_hsct_other_therapy_order_and_notes(tmp_path):
+    header, example = list(csv.reader(io.StringIO((RECORDS / "valid" / "minimal-case.csv").read_text())))
+    extra = {"diagnosis_order": "1", "relapse_order": "", "relapse_after": "hsct",
+             "hsct_category": "NCIT:C46089", "hsct_order": "2", "hsct_quote": "allogeneic HSCT in first remission",
+             "relapse_year": "", "relapse_note": "left testis on ultrasound",
+             "therapy_category": "emkg:Radiotherapy", "therapy_sites": "UBERON:0000473", "therapy_day": "-20",
+             "therapy_quote": "testicular radiotherapy before the infusion",
+             "response_mrd_negative": "true", "curation_note": "Laterality is only in the quote."}
+    row = dict(zip(header, example, strict=True)) | {"relapse_number": "1"}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([header + list(extra), [row[h] for h in header] + list(extra.values())])
+    path = tmp_path / "full.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    evidence = tmp_path / "evidence"
+    result = run("submit", path, "--evidence-dir", evidence, "--seeds", tmp_path)
+    assert result.exit_code == 0, result.output
+    (written,) = evidence.glob("*.yaml")
+    text = written.read_text(encoding="utf-8")
+    for words in ("type: hsct", "type: therapy", "- P1-hsct", "mrd_negative: true",
+                  "note: left testis on ultrasound", "Laterality is only in the quote.", "day: -20"):
+        assert words in text, words
+    template = run("template", "csv", "--doc").output
+    assert all(f"`{name}`" in template for name in extra)
