@@ -79,7 +79,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("publication_registrations", "publication", "registrations", "list", "NCT... / ChiCTR... numbers"),
     Column("publication_centres", "publication", "centres", "list", "treating centre(s)", "Example Hospital"),
     Column("publication_source_text", "publication", "source_text", "text",
-           "file name of the source text in the seeds folder, if it is there (quotes are then checked)"),
+           "file name of the source text in a source-text folder (quotes are then checked); or use --source-text"),
     Column("publication_quote", "publication", "quote", "text", "verbatim words of the source about the study",
            "We report a case of isolated testicular relapse."),
     Column("patient_id", "patient", "id", "text", "local patient id, unique within the publication", "P1",
