@@ -151,6 +151,7 @@ def store_source_text(name: str, text: str, folders: list[Path]) -> Path:
             return existing
     target = paths.USER_SOURCES_DIR / name
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_scratch(target.parent)
     write_atomically(target, text)
     return target
 

@@ -180,3 +180,36 @@ def test_scratch_files_of_a_killed_submit_are_removed(tmp_path):
     assert submit(case(tmp_path), evidence, source_dirs=[]).code == 0
     assert sorted(p.name for p in evidence.glob(".*.tmp")) == [mine.name]
     shutil.rmtree(evidence)
+
+
+def test_a_submit_killed_while_writing_leaves_a_scratch_file_the_next_one_removes(tmp_path):
+    """A real SIGKILL while the record is being written (the move into place is held back so the kill lands
+    in between): the scratch file it leaves is removed by the next submit, and no record is half-written."""
+    import signal
+    import time
+
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    script = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from emkg import submit\n"
+        "real = os.replace\n"
+        "def held(a, b):\n"
+        "    print('writing', flush=True); time.sleep(60); real(a, b)\n"
+        "submit.os.replace = held\n"
+        "submit.submit(Path(sys.argv[1]), Path(sys.argv[2]), source_dirs=[])\n")
+    child = subprocess.Popen([sys.executable, "-c", script, str(case(tmp_path)), str(evidence)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "writing"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    left = list(evidence.glob(".*.tmp"))
+    assert len(left) == 1 and not list(evidence.glob("*.yaml"))
+    time.sleep(0.1)
+    assert submit(case(tmp_path), evidence, source_dirs=[]).code == 0
+    assert not list(evidence.glob(".*.tmp")) and len(list(evidence.glob("*.yaml"))) == 1
