@@ -223,15 +223,28 @@ def qc_cmd(build_dir: Path | None) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               help="text: grouped by case; json: stable keys; turtle: the SHACL report graph")
-def validate_cmd(files: tuple[Path, ...], fmt: str) -> None:
+@click.option("--source-text", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="the publication's text: quotes are checked against it (nothing is stored)")
+@click.option("--evidence-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="curated records to check duplicates against (default: evidence/)")
+def validate_cmd(files: tuple[Path, ...], fmt: str, source_text: Path | None, evidence_dir: Path | None) -> None:
     """Validate case files (YAML record, CSV template, Phenopacket JSON, Turtle / N-Triples / JSON-LD).
 
-    Exit 0: all valid; 1: a case is invalid (each problem names case, field and line); 2: unusable input.
+    Runs every check `emkg submit` and `emkg build` run: structure, terms, SHACL, QC rules, quotes against
+    the source text, duplicates. Exit 0: all valid; 1: a case is invalid (each problem names case, field
+    and line); 2: unusable input.
     """
     from emkg import report
-    from emkg.validate import validate_file
+    from emkg.validate import Context, validate_file
 
-    outcomes = [validate_file(path) for path in files]
+    given = {}
+    if source_text is not None:
+        try:
+            given = {"": source_text.read_text(encoding="utf-8")}
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"error: --source-text: {exc}", 2)
+    context = Context(evidence_dir=evidence_dir, source_texts=given)
+    outcomes = [validate_file(path, context) for path in files]
     render = {"text": report.text, "json": report.as_json, "turtle": report.turtle}[fmt]
     # the report quotes submitted values: escape control characters (\\uXXXX keeps JSON and Turtle valid)
     _echo(render(outcomes), nl=False, unicode_escapes=fmt != "text")
@@ -257,20 +270,59 @@ def template_cmd(kind: str, doc: bool) -> None:
               help="where curated records live (default: evidence/)")
 @click.option("--seeds", type=click.Path(path_type=Path), default=None,
               help="folder of source texts (default: ../shared/seeds or $EMKG_SEEDS)")
-def submit_cmd(file: Path, evidence_dir: Path | None, seeds: Path | None) -> None:
+@click.option("--source-text", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="the publication's text: checked against, and copied into sources/ (git-ignored)")
+@click.option("--replace", is_flag=True, help="replace the existing record of this publication (shows the difference)")
+def submit_cmd(file: Path, evidence_dir: Path | None, seeds: Path | None, source_text: Path | None,
+               replace: bool) -> None:
     """Validate FILE and, if valid and not a likely duplicate, add it to evidence/ as a case record.
 
     Exit 0: written; 1: invalid or a likely duplicate (nothing written); 2: unusable input.
     """
     from emkg import report
-    from emkg.submit import submit
+    from emkg.submit import UsageError, submit
 
-    result = submit(file, evidence_dir or paths.EVIDENCE_DIR, seeds or paths.seeds_dir())
+    try:
+        result = submit(file, evidence_dir or paths.EVIDENCE_DIR, seeds, source_text=source_text, replace=replace)
+    except UsageError as exc:
+        _fail(f"error: {exc}", 2)
     if result.outcome.code or result.outcome.details:
         _echo(report.text([result.outcome]), nl=False)
     for message in result.messages:
         _echo(message, err=result.code != 0)
     sys.exit(result.code)
+
+
+@main.command("withdraw")
+@click.argument("record_id")
+@click.option("--evidence-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="where curated records live (default: evidence/)")
+def withdraw_cmd(record_id: str, evidence_dir: Path | None) -> None:
+    """Remove the curated record RECORD_ID (its publication id) from evidence/. Exit 2: no such record."""
+    from emkg.submit import UsageError, withdraw
+
+    try:
+        click.echo(withdraw(record_id, evidence_dir or paths.EVIDENCE_DIR))
+    except UsageError as exc:
+        _fail(f"error: {exc}", 2)
+
+
+@main.command("terms")
+@click.argument("field")
+@click.argument("text", required=False)
+def terms_cmd(field: str, text: str | None) -> None:
+    """List the allowed values of a record FIELD with labels and synonyms (`emkg terms site testis`).
+
+    Exit 0: printed (also when nothing matches TEXT); 2: no such field.
+    """
+    from emkg import terms
+    from emkg.graph import ontology_graph
+
+    try:
+        found = terms.allowed(field, ontology_graph(), text)
+    except terms.UnknownField as exc:
+        _fail(f"error: {exc}", 2)
+    click.echo(terms.render(found), nl=False)
 
 
 @main.command()

@@ -39,3 +39,22 @@ def release_dir(build_dir: Path | None = None) -> Path:
 def seeds_dir() -> Path:
     """The folder of source texts that quotes are checked against (../shared/seeds by default)."""
     return Path(os.environ.get("EMKG_SEEDS") or PROJECT_ROOT.parent / "shared" / "seeds")
+
+
+# The researcher's own source texts (`--source-text` copies them here). Git-ignored: publishers' texts
+# may not be redistributable.
+USER_SOURCES_DIR = Path(os.environ.get("EMKG_USER_SOURCES") or PROJECT_ROOT / "sources")
+
+
+def source_text_dirs(first: Path | None = None) -> list[Path]:
+    """Every folder a record's `publication.source_text` is looked up in, in this order: `first` (the
+    seeds folder by default), ../shared/devset, the user's own folder. EMKG_SOURCE_DIRS (folders joined
+    by the path separator) replaces the two after the first."""
+    configured = os.environ.get("EMKG_SOURCE_DIRS")
+    rest = ([Path(p) for p in configured.split(os.pathsep) if p] if configured is not None
+            else [PROJECT_ROOT.parent / "shared" / "devset", USER_SOURCES_DIR])
+    found: list[Path] = []
+    for folder in [first or seeds_dir(), *rest]:
+        if folder not in found:
+            found.append(folder)
+    return found

@@ -8,28 +8,84 @@ exactly, character for character.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from emkg import paths
+
 _IGNORED = re.compile(r"[\s\-\u00ad\u2010\u2011]+")
-# A record names its source text by a plain file name in the seeds folder (no folders, nothing hidden),
-# so neither `emkg build` nor `emkg submit` can be made to read a file outside that folder.
-PLAIN_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_LINE_HYPHEN = re.compile(r"[\-\u00ad\u2010\u2011]\s*\n\s*")
+# A record names its source text by a plain file name in a source-text folder (no folders, nothing
+# hidden, no trailing newline: \Z, not $), so neither `emkg build` nor `emkg submit` can be made to read
+# a file outside those folders. Symbolic links are refused for the same reason.
+PLAIN_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}\Z")
+MAX_SOURCE_BYTES = 20_000_000  # a long article is under 1 MB
 
 
 def canonical(text: str) -> str:
     return _IGNORED.sub("", unicodedata.normalize("NFKC", text))
 
 
-def source_text(seeds_dir: Path, name: str | None) -> str | None:
-    """The canonical text of the source text file `name` in `seeds_dir`; None when `name` is not a plain
-    file name or the file is not there."""
-    if not name or not PLAIN_FILE_NAME.match(name):
+def find_source(name: str | None, folders: list[Path]) -> Path | None:
+    """The source text file `name` in the first folder that has it as a regular file (not a symbolic
+    link, nothing outside the folder); None when `name` is not a plain file name or nowhere."""
+    if not isinstance(name, str) or not PLAIN_FILE_NAME.match(name):
         return None
-    path = seeds_dir / name
-    return canonical(path.read_text(encoding="utf-8")) if path.is_file() else None
+    for folder in folders:
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            continue
+        if path.resolve().parent != folder.resolve() or path.stat().st_size > MAX_SOURCE_BYTES:
+            continue
+        return path
+    return None
+
+
+def source_text(seeds_dir: Path, name: str | None) -> str | None:
+    """The canonical text of the source text file `name` in `seeds_dir` or the other source-text
+    folders (`paths.source_text_dirs`); None when `name` is not a plain file name or is not there."""
+    path = find_source(name, paths.source_text_dirs(seeds_dir))
+    return None if path is None else _canonical_file(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _canonical_file(path: Path, _mtime: int) -> str:
+    return canonical(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def readable(text: str) -> str:
+    """The text as words: NFKC, words hyphenated across lines joined, whitespace collapsed."""
+    return " ".join(_LINE_HYPHEN.sub("", unicodedata.normalize("NFKC", text)).split())
+
+
+def closest_passage(quote: str, text: str) -> tuple[str, list[str]] | None:
+    """The passage of `text` (readable form) nearest to `quote`, and the word differences between them
+    ('"CD22" -> "CD19"'), so a one-word typo is found at once. None when nothing is alike."""
+    words, quote_words = text.split(), readable(quote).split()
+    if not words or not quote_words:
+        return None
+    matcher = difflib.SequenceMatcher(None, [_key(w) for w in quote_words], [_key(w) for w in words],
+                                      autojunk=False)
+    i, j, size = matcher.find_longest_match(0, len(quote_words), 0, len(words))
+    if size == 0:
+        return None
+    start, end = max(0, j - i), min(len(words), j - i + len(quote_words))
+    passage = words[start:end]
+    differences = []
+    pair = difflib.SequenceMatcher(None, [_key(w) for w in quote_words], [_key(w) for w in passage], autojunk=False)
+    for tag, a0, a1, b0, b1 in pair.get_opcodes():
+        if tag != "equal":
+            differences.append(f"{' '.join(quote_words[a0:a1]) or '(nothing)'!r} -> "
+                               f"{' '.join(passage[b0:b1]) or '(nothing)'!r}")
+    return " ".join(passage), differences
+
+
+def _key(word: str) -> str:
+    return canonical(word).lower().strip(".,;:()[]\"'")
 
 
 @dataclass(frozen=True)

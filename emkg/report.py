@@ -2,9 +2,9 @@
 
 JSON keys are stable: per file `file`, `format`, `valid`, `exit`, `problems` (flat list) and `cases`
 (the same problems grouped by case); per problem `severity`, `case`, `file`, `field`, `line`, `message`,
-`value`, `shape`, `constraint`, `path`, `focus`. Turtle is pySHACL's report graph; problems found before
-the shapes could run (the record format) are added to it as sh:ValidationResult nodes too, so the
-report graph lists everything the text report does.
+`value`, `shape`, `constraint`, `path`, `focus`, `fact` (the fact id, or null). Turtle is pySHACL's
+report graph; problems found before the shapes could run (the record format) are added to it as
+sh:ValidationResult nodes too, so the report graph lists everything the text report does.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ def text(outcomes: list[Outcome]) -> str:
             for d in details:
                 line = f"line {d['line']}" if d["line"] else "line ?"
                 value = f" (value: {d['value']})" if d["value"] is not None else ""
-                out.append(f"    {d['severity']:<9} {line:<10} {d['field']}: {d['message']}{value}")
+                fact = f" (fact {d['fact']})" if d.get("fact") else ""
+                out.append(f"    {d['severity']:<9} {line:<10} {d['field']}{fact}: {d['message']}{value}")
     return "\n".join(out) + "\n"
 
 
@@ -52,7 +53,8 @@ def as_json(outcomes: list[Outcome]) -> str:
 
 def _unusable(outcome: Outcome, message: str) -> dict:
     return {"severity": "Unusable", "case": None, "file": outcome.file, "field": "(file)", "line": None,
-            "message": message, "value": None, "shape": None, "constraint": None, "path": None, "focus": None}
+            "message": message, "value": None, "shape": None, "constraint": None, "path": None, "focus": None,
+            "fact": None}
 
 
 def turtle(outcomes: list[Outcome]) -> str:

@@ -1,35 +1,41 @@
-"""`emkg submit`: validate a case file and add it to evidence/ as a curated case record.
+"""`emkg submit` and `emkg withdraw`: add, replace or remove a curated case record in evidence/.
 
-1. The file is validated exactly as `emkg validate` does (any format that converts to a case record:
-   YAML, the CSV template, a Phenopacket; RDF cannot be written back as a record and is refused).
-2. Each record is named by its publication id: `<publication.id>.yaml`, the house convention, so the
-   same submission always gets the same file name and record IRIs.
-3. Likely duplicates are refused, naming the existing record file and patient: the same publication
-   (same id, DOI or PMID) already curated, or a patient with the same centre, age, sex, CAR-T product
-   (targets and costimulation, else name) and timeline (fact types with their days).
-4. Quotes: when the record names `publication.source_text` the text must be in the seeds folder and
-   every quote must occur in it (as `emkg build` checks the seed records). A submission without a
-   source text is accepted with its quotes unchecked; the written record says so in `curation_notes`,
-   and `emkg build` reports it as a note ("no source text ... not checked"), not a failure.
+1. The file is validated exactly as `emkg validate` does (emkg.validate: structure, terms, shapes, QC
+   rules, quotes against the source text, duplicates), so what validate accepts, submit accepts, and
+   the build accepts what submit wrote. RDF cannot be written back as a record and is refused.
+2. Each record is named by its publication id: `<publication.id>.yaml`.
+3. `--source-text FILE` copies the publication's text into the user's source-text folder
+   (paths.USER_SOURCES_DIR, git-ignored: publishers' texts may not be redistributable) and names it in
+   `publication.source_text`; the quotes are checked against it. A submission without a source text is
+   accepted with its quotes unchecked; the written record says so in `curation_notes`.
+4. Safe changes: a lock per record (fcntl, `.locks/<id>.yaml.lock` in the evidence folder) is held while the
+   duplicates are checked again and the file is written, so two concurrent submits of one publication
+   never both succeed; writes go to a hidden scratch file that is moved into place, and scratch files
+   left by a killed submit are removed by the next one. `--replace` replaces an existing record and shows
+   the difference; `withdraw` removes one.
 Nothing is written unless every record passes; the evidence folder is never touched on failure.
 """
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import os
+import re
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from emkg.graph import record_files
-from emkg.quotes import PLAIN_FILE_NAME, canonical, source_text
-from emkg.validate import RECORD_FORMATS, Outcome, validate_file
-from loaders.yaml_lines import YamlError, load
+from emkg import paths
+from emkg.quotes import PLAIN_FILE_NAME
+from emkg.validate import RECORD_FORMATS, Context, Outcome, existing_records, validate_file
 from loaders.yaml_record import SCHEMA_ID, RecordInvalid, parse_record
 
 UNCHECKED_NOTE = "Submitted with `emkg submit`; no source text was available, so its quotes are not checked."
+_SCRATCH = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp$")
 
 
 @dataclass
@@ -40,41 +46,78 @@ class SubmitResult:
     written: list[Path] = field(default_factory=list)
 
 
-def submit(path: Path, evidence_dir: Path, seeds_dir: Path) -> SubmitResult:
-    outcome = validate_file(path)
-    if outcome.code:
-        return SubmitResult(outcome.code, outcome, ["nothing was written"])
-    if outcome.format not in RECORD_FORMATS:
+class UsageError(ValueError):
+    """A command-line mistake (exit 2)."""
+
+
+def submit(path: Path, evidence_dir: Path, seeds_dir: Path | None = None, source_text: Path | None = None,
+           replace: bool = False, source_dirs: list[Path] | None = None) -> SubmitResult:
+    folders = source_dirs if source_dirs is not None else paths.source_text_dirs(seeds_dir)
+    given, source_name = _given_text(source_text)
+    context = Context(evidence_dir, folders, given)
+    outcome = validate_file(path, context)
+    if outcome.format is not None and outcome.format not in RECORD_FORMATS:
         return SubmitResult(2, outcome, [f"{path.name}: `emkg submit` takes a case record (YAML), the CSV template "
                                          "or a Phenopacket; RDF can be validated but not added as a record"])
-    existing = _existing_records(evidence_dir)
-    problems: list[str] = []
-    planned: list[tuple[Path, str]] = []
-    for record in outcome.records:
-        data = record.data
-        target = evidence_dir / f"{data['publication']['id']}.yaml"
-        problems += duplicates(data, existing, target)
-        quote_problems, checked = check_quotes(data, seeds_dir)
-        problems += quote_problems
-        planned.append((target, to_yaml(data, checked)))
-    if problems:
-        return SubmitResult(1, outcome, problems + ["nothing was written"])
+    if replace and outcome.records:
+        names = {f"{r.data['publication']['id']}.yaml" for r in outcome.records
+                 if isinstance(r.data.get("publication"), dict) and isinstance(r.data["publication"].get("id"), str)}
+        missing = sorted(n for n in names if not (evidence_dir / n).is_file())
+        if missing:
+            return SubmitResult(1, outcome, [f"--replace: no record {', '.join(missing)} to replace",
+                                             "nothing was written"])
+        outcome = validate_file(path, Context(evidence_dir, folders, given, names))
+    if outcome.code:
+        return SubmitResult(outcome.code, outcome, ["nothing was written"])
+    if source_name and len(outcome.records) != 1:
+        return SubmitResult(2, outcome, ["--source-text goes with a submission of one publication"])
+    planned = []
+    for record, checked in zip(outcome.records, outcome.quotes_checked, strict=True):
+        data = dict(record.data)
+        if source_name:
+            source_name = data["publication"].get("source_text") or source_name
+            data["publication"] = {**data["publication"], "source_text": source_name}
+        planned.append((evidence_dir / f"{data['publication']['id']}.yaml", to_yaml(data, checked)))
     evidence_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_scratch(evidence_dir)
     result = SubmitResult(0, outcome)
-    for target, text in planned:
-        parse_record(text, target.name)  # the written file must read back as a valid record
-        scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        scratch.write_text(text, encoding="utf-8")
-        scratch.replace(target)
-        result.written.append(target)
-        result.messages.append(f"added {target}")
+    with _locked([target for target, _ in planned]):
+        # Checked again under the lock: another submit may have written the same publication meanwhile.
+        names = {t.name for t, _ in planned} if replace else set()
+        again = validate_file(path, Context(evidence_dir, folders, given, names))
+        if again.code:
+            return SubmitResult(again.code, again, ["nothing was written"])
+        if source_name:
+            store_source_text(source_name, given[""], folders)
+        for target, text in planned:
+            old = target.read_text(encoding="utf-8") if target.is_file() else None
+            write_atomically(target, text)
+            result.written.append(target)
+            if old is None:
+                result.messages.append(f"added {target}")
+            else:
+                result.messages.append(f"replaced {target}:")
+                result.messages += [line.rstrip("\n") for line in difflib.unified_diff(
+                    old.splitlines(True), text.splitlines(True), f"{target.name} (before)", f"{target.name} (after)")]
     return result
+
+
+def withdraw(record_id: str, evidence_dir: Path) -> str:
+    """Remove the record `<record_id>.yaml`; returns what was done, raises UsageError when there is none."""
+    if not isinstance(record_id, str) or not PLAIN_FILE_NAME.match(record_id) or record_id.endswith(".yaml"):
+        raise UsageError(f"a record id is the publication id (the file name without .yaml), not {record_id!r}")
+    target = evidence_dir / f"{record_id}.yaml"
+    with _locked([target]):
+        if target.is_symlink() or not target.is_file():
+            raise UsageError(f"no record {target.name} in {evidence_dir}")
+        target.unlink()
+    return f"withdrew {target} (it stays in the project's history)"
 
 
 def to_yaml(data: dict, quotes_checked: bool) -> str:
     """The record in the curation format: `schema:` first, then the parts in the documented order."""
     body = {k: v for k, v in data.items() if k != "schema" and v not in (None, [], {})}
-    if not quotes_checked:
+    if not quotes_checked and UNCHECKED_NOTE not in body.get("curation_notes", []):
         body["curation_notes"] = list(body.get("curation_notes", [])) + [UNCHECKED_NOTE]
     text = f"schema: {SCHEMA_ID}\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=110)
     try:
@@ -84,92 +127,111 @@ def to_yaml(data: dict, quotes_checked: bool) -> str:
     return text
 
 
-def check_quotes(data: dict, seeds_dir: Path) -> tuple[list[str], bool]:
-    """(problems, whether the quotes were checked against the named source text)."""
-    name = data["publication"].get("source_text")
-    if name is None:
-        return [], False
-    if not PLAIN_FILE_NAME.match(str(name)):
-        return [f"publication.source_text must be a plain file name in the seeds folder, not {name!r}"], False
-    text = source_text(seeds_dir, str(name))
-    if text is None:
-        return [f"publication.source_text names {name!r}, which is not in {seeds_dir}; add the text there or "
-                "leave the field out (the quotes are then marked unchecked)"], False
-    missing = [q for q in _quotes(data) if canonical(q) not in text]
-    return [f"quote not found in {name}: {q!r}" for q in missing], True
+# -- source texts ----------------------------------------------------------------------------------------
+def _given_text(source_text: Path | None) -> tuple[dict[str, str], str | None]:
+    if source_text is None:
+        return {}, None
+    if not source_text.is_file():
+        raise UsageError(f"--source-text: no such file {source_text}")
+    name = re.sub(r"[^A-Za-z0-9_.\-]+", "-", source_text.name).lstrip("-.") or "source.txt"
+    try:
+        text = source_text.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"--source-text: {source_text.name} is not UTF-8 text") from None
+    return {"": text}, name  # "": the text of this submission, whatever name the record gives it
 
 
-def duplicates(data: dict, existing: list[tuple[Path, dict]], target: Path) -> list[str]:
-    """Likely duplicates of the submitted record among the existing ones, each naming file and patient."""
-    found = []
-    pub = data["publication"]
-    for path, other in existing:
-        other_pub = other.get("publication") if isinstance(other.get("publication"), dict) else {}
-        same = [key for key in ("id", "doi", "pmid")
-                if pub.get(key) and str(pub.get(key)).lower() == str(other_pub.get(key, "")).lower()]
-        if same or path.name == target.name:
-            patients = ", ".join(str(p.get("id")) for p in _patients(other)) or "no individual patients"
-            found.append(f"likely duplicate: publication {pub.get('id')!r} is already curated in {path.name} "
-                         f"(same {', '.join(same) or 'file name'}; patients: {patients})")
-            continue
-        for patient in _patients(data):
-            mine = signature(data, patient)
-            for theirs_patient in _patients(other):
-                theirs = signature(other, theirs_patient)
-                if mine and theirs and mine[0] & theirs[0] and mine[1] == theirs[1]:
-                    found.append(f"likely duplicate: patient {patient.get('id')!r} matches patient "
-                                 f"{theirs_patient.get('id')!r} in {path.name} (same centre, age, sex, product "
-                                 "and timeline)")
-    return found
+def store_source_text(name: str, text: str, folders: list[Path]) -> Path:
+    """Copy a given source text into the user's folder (refusing to overwrite a different text)."""
+    for folder in folders:
+        existing = folder / name
+        if existing.is_file() and not existing.is_symlink():
+            if existing.read_text(encoding="utf-8", errors="replace") != text:
+                raise UsageError(f"a different source text named {name} is already in {folder}; rename your file")
+            return existing
+    target = paths.USER_SOURCES_DIR / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_scratch(target.parent)
+    write_atomically(target, text)
+    return target
 
 
-def signature(record: dict, patient: dict) -> tuple[frozenset, tuple] | None:
-    """(centres, (age, sex, products, timeline)) of a patient, or None when any part is unknown.
-    Two patients match when they share a centre and the rest is equal."""
-    pub = record.get("publication") if isinstance(record.get("publication"), dict) else {}
-    own = frozenset(str(c).strip().lower() for c in _as_list(pub.get("centres")))
-    facts = [f for f in _as_list(patient.get("facts")) if isinstance(f, dict)]
-    demo = next((f for f in facts if f.get("type") == "demographics"), {})
-    products = {p.get("id"): p for p in _as_list(record.get("products")) if isinstance(p, dict)}
-    used = sorted(_product_key(products.get(f.get("product"), {})) for f in facts if f.get("type") == "car-t-infusion")
-    timeline = tuple(sorted((str(f.get("type")), int(f["day"])) for f in facts if isinstance(f.get("day"), int)))
-    if not own or demo.get("age_years") is None or demo.get("sex") is None or not used:
-        return None
-    return own, (str(demo["age_years"]), demo["sex"], tuple(used), timeline)
+# -- writing safely ----------------------------------------------------------------------------------------
+def write_atomically(target: Path, text: str) -> None:
+    """Write to a hidden scratch file beside the target, then move it into place; a scratch file is
+    removed if the write is interrupted (and `remove_stale_scratch` removes one left by a kill -9)."""
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with _signals_raise():
+            scratch.write_text(text, encoding="utf-8")
+            os.replace(scratch, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            scratch.unlink()
 
 
-def _product_key(product: dict) -> str:
-    targets = sorted(map(str, _as_list(product.get("targets"))))
-    domains = sorted(map(str, _as_list(product.get("costimulatory_domains"))))
-    return f"{targets}{domains}" if targets else str(product.get("name", "")).strip().lower()
+def remove_stale_scratch(folder: Path) -> list[Path]:
+    """Scratch files whose writing process is gone (killed before it could clean up)."""
+    removed = []
+    for path in folder.glob(".*.tmp"):
+        match = _SCRATCH.match(path.name)
+        if match and not _alive(int(match["pid"])):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
-def _existing_records(evidence_dir: Path) -> list[tuple[Path, dict]]:
-    records = []
-    for path in record_files(evidence_dir) if evidence_dir.is_dir() else []:
-        try:
-            data, _ = load(path.read_text(encoding="utf-8"))
-        except (YamlError, UnicodeDecodeError):
-            continue  # `emkg build` reports broken records; they cannot be compared here
-        if isinstance(data, dict):
-            records.append((path, data))
-    return records
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
-def _patients(record: dict) -> list[dict]:
-    return [p for p in _as_list(record.get("patients")) if isinstance(p, dict)]
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM / SIGHUP raise (so `finally` removes the scratch file) while a file is being written."""
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    try:
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            previous[sig] = signal.signal(sig, stop)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [] if value is None else [value]
+@contextlib.contextmanager
+def _locked(targets: list[Path]) -> Iterator[None]:
+    """An exclusive fcntl lock per record (`.locks/<file>.lock` beside it, git-ignored), taken in name
+    order (no deadlock). The lock files stay: removing one could let two processes lock different files."""
+    import fcntl
+
+    handles = []
+    try:
+        for target in sorted(set(targets)):
+            locks = target.parent / ".locks"
+            locks.mkdir(parents=True, exist_ok=True)
+            handle = open(locks / f"{target.name}.lock", "a")  # noqa: SIM115 (held until the end)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handles.append(handle)
+        yield
+    finally:
+        for handle in handles:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
 
 
-def _quotes(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        found = []
-        for key, value in node.items():
-            found += [q for q in _as_list(value) if isinstance(q, str)] if key == "quote" else _quotes(value)
-        return found
-    if isinstance(node, list):
-        return [q for item in node for q in _quotes(item)]
-    return []
+__all__ = ["submit", "withdraw", "to_yaml", "existing_records", "UsageError"]

@@ -41,6 +41,8 @@ FACT_SLOTS: dict[str, tuple[str, str]] = {
     "demographics": ("demographics", "demographics"),
     "diagnosis": ("diagnosis", "diagnosis"),
     "relapse": ("relapse", "relapse"),
+    "hsct": ("hsct", "hsct"),
+    "therapy": ("therapy", "therapy"),
     "infusion": ("car-t-infusion", "infusion"),
     "toxicity1": ("toxicity", "toxicity-1"),
     "toxicity2": ("toxicity", "toxicity-2"),
@@ -78,7 +80,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("publication_registrations", "publication", "registrations", "list", "NCT... / ChiCTR... numbers"),
     Column("publication_centres", "publication", "centres", "list", "treating centre(s)", "Example Hospital"),
     Column("publication_source_text", "publication", "source_text", "text",
-           "file name of the source text in the seeds folder, if it is there (quotes are then checked)"),
+           "file name of the source text in a source-text folder (quotes are then checked); or use --source-text"),
     Column("publication_quote", "publication", "quote", "text", "verbatim words of the source about the study",
            "We report a case of isolated testicular relapse."),
     Column("patient_id", "patient", "id", "text", "local patient id, unique within the publication", "P1",
@@ -95,14 +97,36 @@ COLUMNS: tuple[Column, ...] = (
            "a 12-year-old boy"),
     Column("diagnosis", "diagnosis", "disease", "list", "disease term(s), e.g. MONDO:0020511 (B-ALL)",
            "MONDO:0020511"),
+    Column("diagnosis_order", "diagnosis", "order", "int", "position in the patient's history when no day is known",
+           "1"),
+    Column("diagnosis_year", "diagnosis", "year", "int", "calendar year of the diagnosis"),
     Column("diagnosis_quote", "diagnosis", "quote", "text", "verbatim words of the source for the diagnosis",
            "diagnosed with B-ALL"),
     Column("relapse_sites", "relapse", "sites", "list", "UBERON site terms separated by ';'", "UBERON:0000473"),
     Column("marrow_involved", "relapse", "marrow_involved", "bool", "true: combined relapse; false: isolated EM",
            "false"),
     Column("relapse_number", "relapse", "relapse_number", "int", "1 for the first relapse ...", "1"),
+    Column("relapse_order", "relapse", "order", "int", "position in the patient's history", "2"),
+    Column("relapse_year", "relapse", "year", "int", "calendar year of the relapse"),
+    Column("relapse_day", "relapse", "day", "int", "day after the infusion (a relapse after CAR-T)"),
+    Column("relapse_after", "relapse", "after", "list",
+           "what the relapse follows, by column group: hsct, therapy and/or infusion (';'-separated)"),
+    Column("relapse_note", "relapse", "note", "text", "curator's note on the relapse"),
     Column("relapse_quote", "relapse", "quote", "text", "verbatim words of the source for the relapse",
            "isolated testicular relapse"),
+    Column("hsct_category", "hsct", "category", "list", "transplant type, e.g. NCIT:C46089 (allogeneic HSCT)"),
+    Column("hsct_donor", "hsct", "donor", "term", "emkg:MatchedSiblingDonor, emkg:HaploidenticalDonor ..."),
+    Column("hsct_order", "hsct", "order", "int", "position in the patient's history"),
+    Column("hsct_year", "hsct", "year", "int", "calendar year of the transplant"),
+    Column("hsct_quote", "hsct", "quote", "text", "verbatim words of the source for the transplant"),
+    Column("therapy_category", "therapy", "category", "term",
+           "another therapy: emkg:Chemotherapy, emkg:Radiotherapy, emkg:LymphodepletingChemotherapy ..."),
+    Column("therapy_regimen_name", "therapy", "regimen_name", "text", "regimen as the source names it"),
+    Column("therapy_intent", "therapy", "intent", "term", "emkg:Induction, emkg:Bridging ..."),
+    Column("therapy_sites", "therapy", "sites", "list", "target sites (radiotherapy), UBERON terms"),
+    Column("therapy_order", "therapy", "order", "int", "position in the patient's history"),
+    Column("therapy_day", "therapy", "day", "int", "day relative to the infusion (negative: before it)"),
+    Column("therapy_quote", "therapy", "quote", "text", "verbatim words of the source for the therapy"),
     Column("product_name", "product", "name", "text", "CAR-T product name as the source gives it",
            "CD19 CAR-T"),
     Column("product_class", "product", "product_class", "list", "registered product class, e.g. NCIT:C102758"),
@@ -120,6 +144,8 @@ COLUMNS: tuple[Column, ...] = (
            "emkg:CellsPerKilogram"),
     Column("infusion_number", "infusion", "infusion_number", "int", "1 for the first CAR-T, 2 for a re-infusion",
            "1"),
+    Column("infusion_order", "infusion", "order", "int", "position in the patient's history", "3"),
+    Column("infusion_year", "infusion", "year", "int", "calendar year of the infusion"),
     Column("infusion_quote", "infusion", "quote", "text", "verbatim words of the source for the infusion",
            "received 1 x 10^6 CAR-T cells/kg"),
     *_toxicity(1, {"condition": "MONDO:0600008", "reported_term": "CRS", "grade": "2",
@@ -128,11 +154,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("response_outcome", "response", "outcome", "term",
            "emkg:CompleteRemission, emkg:PartialRemission, emkg:NoResponse ...", "emkg:CompleteRemission"),
     Column("response_day", "response", "day", "int", "day after the infusion of the assessment", "28"),
+    Column("response_mrd_negative", "response", "mrd_negative", "bool", "true when the response is MRD-negative"),
+    Column("response_note", "response", "note", "text", "curator's note on the response"),
     Column("response_quote", "response", "quote", "text", "verbatim words of the source for the response",
            "complete remission at day 28"),
     Column("followup_status", "followup", "status", "list", "emkg:Alive, emkg:ContinuousCompleteRemission ..."),
     Column("followup_months", "followup", "duration.value", "decimal", "follow-up in months after the infusion"),
     Column("followup_quote", "followup", "quote", "text", "verbatim words of the source for the follow-up"),
+    Column("curation_note", "notes", "curation_notes", "text", "a curator's note on this row (record level)"),
 )
 BY_NAME = {c.name: c for c in COLUMNS}
 BY_PART: dict[str, tuple[Column, ...]] = {part: tuple(c for c in COLUMNS if c.part == part)
@@ -156,7 +185,8 @@ def reference() -> str:
     rows = ["# CSV template columns", "", "<!-- generated - do not edit: run `emkg template csv --doc` -->", "",
             "One row per patient; rows with the same `publication_id` form one record. `list` cells are "
             "separated by ';'. Rows whose first cell starts with '#' are skipped. Each filled group of columns "
-            "(demographics, diagnosis, relapse, infusion, toxicity1/2, response, followup) becomes one fact of "
+            "(demographics, diagnosis, relapse, hsct, therapy, infusion, toxicity1/2, response, followup) becomes "
+            "one fact of "
             "the case record format (`emkg record-format`) and needs its `_quote` column.", "",
             "| column | kind | required | becomes | meaning |", "|---|---|---|---|---|"]
     for c in COLUMNS:
@@ -263,7 +293,14 @@ class _Record:
                 self.source.put(fact_path + ("product",), "product_name", line)
             if kind == "response" and any(f.get("type") == "car-t-infusion" for f in patient["facts"]):
                 fact["assesses"] = f"{row.get('patient_id')}-infusion"
+            if isinstance(fact.get("after"), list):  # column groups -> the ids of this row's facts
+                fact["after"] = [f"{row.get('patient_id')}-{FACT_SLOTS[a][1]}" if a in FACT_SLOTS else a
+                                 for a in fact["after"]]
             patient["facts"].append(fact)
+        if row.get("curation_note"):
+            notes = self.data.setdefault("curation_notes", [])
+            self.source.put(("curation_notes", len(notes)), "curation_note", line)
+            notes.append(row["curation_note"])
         self.source.put(base, "patient_id", line)
         self.data["patients"].append(patient)
 

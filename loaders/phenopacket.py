@@ -1,20 +1,23 @@
 """GA4GH Phenopacket v2 JSON (one patient) -> case-record data -> the record loader's triples.
 
-The subset that a CAR-T case needs is mapped into the case-record structure, so validation and RDF
-are the same as for a YAML record. Problems name the JSON path (`medicalActions[0].treatment.agent.id`)
-and its line in the file (`loaders.json_lines`). Every key that is not mapped is reported as a
-warning; nothing is dropped silently.
+A submitted packet must be standard: it is first parsed by the official `phenopackets` package
+(`google.protobuf.json_format.Parse` into `phenopackets.Phenopacket`); a field the schema does not
+have, or a value outside an enumeration (sex "M"), is refused at its JSON path and line, never dropped.
+The subset a CAR-T case needs is then mapped into the case-record structure, so validation and RDF are
+the same as for a YAML record. Every part that is not mapped is a warning naming its JSON path.
 
 Mapping (Phenopacket -> case record):
-  metaData.externalReferences[0]       publication: id PMID:n -> pmid, DOI:x -> doi; its `description`
-                                       is the publication's quote; design emkg:CaseReport
+  metaData.externalReferences          the first one that is not an emkg annotation is the publication:
+                                       id PMID:n -> pmid, DOI:x -> doi, any other id -> the record id
+                                       (slug); its `description` is the publication's quote
   id / subject.id                      patient id (subject.id) and label
-  subject.sex (MALE / FEMALE)          demographics.sex emkg:Male / emkg:Female
+  subject.sex (MALE / FEMALE)          demographics.sex emkg:Male / emkg:Female (UNKNOWN_SEX, OTHER_SEX:
+                                       no sex recorded, a warning)
   subject.timeAtLastEncounter.age      demographics.age_years (from iso8601duration, e.g. P12Y6M)
-  subject.dateOfBirth                  rejected: exact dates are not kept (privacy)
+  subject.dateOfBirth                  refused: exact dates are not kept (privacy)
   diseases[] without primarySite       diagnosis (term -> disease)
   diseases[] with primarySite          relapse (sites = primarySite); excluded -> present: false
-  phenotypicFeatures[]                 observation (finding = type label); excluded -> present: false;
+  phenotypicFeatures[]                 observation (finding = type label, note = description);
                                        quotes also from evidence[].reference.description
   measurements[]                       measurement: assay -> analyte, value.quantity -> value + unit,
                                        description -> finding
@@ -22,18 +25,26 @@ Mapping (Phenopacket -> case record):
                                        CAR-T) -> products[] + car-t-infusion with dose from
                                        doseIntervals[0].quantity; another agent -> therapy (agents)
   medicalActions[].procedure           HSCT codes (NCIT:C46089 ...) -> hsct
-  medicalActions[].radiationTherapy    therapy emkg:Radiotherapy (bodySite, dosage in Gy)
+  medicalActions[].radiationTherapy    therapy emkg:Radiotherapy (bodySite -> sites)
   medicalActions[].adverseEvents[]     toxicity (condition)
   medicalActions[].responseToTreatment response, assessing that action's infusion; NCIT:C4870 ->
                                        emkg:CompleteRemission, NCIT:C18058 -> emkg:PartialRemission
   onset / performed / timeObserved     `age` elements order the facts (`order`); timestamps are
-                                       rejected (privacy); other time elements are warnings
+                                       refused (privacy); other time elements are warnings
 
-Phenopackets have no place for the source's words, grades or grading systems, so three keys are added
-(emkg extensions, documented here and in the README): `quote` (text or list) on subject, diseases[],
-phenotypicFeatures[], measurements[], medicalActions[], adverseEvents[] and responseToTreatment, and
-`grade` / `gradingSystem` on adverseEvents[]. Without quotes a fact fails validation (every fact
-needs one).
+emkg's additional information (the source's words, grades, targets of unregistered products, the
+source text) has no field of its own in a Phenopacket, so it is kept as annotations in the standard
+list `metaData.externalReferences`: an entry whose `id` is one of the ANNOTATIONS below and whose
+`reference` is a JSON pointer to the element it is about (`#/medicalActions/0/adverseEvents/0`):
+  EMKG-QUOTE        description = a verbatim quote supporting that element (one entry per quote)
+  EMKG-GRADE        description = "grade 2 emkg:ASTCT2019" (or "grade 1-2 emkg:CTCAE") for an adverse event
+  EMKG-TARGET       description = the PR term of a product's target (#/medicalActions/0/treatment/agent);
+                    an EMKG-QUOTE there is the product's own quote (else the action's quotes are used)
+  EMKG-SOURCE-TEXT  description = the file name of the publication's text (reference: "#/")
+  EMKG-DAY          description = the day of that element counted from the CAR-T infusion (day 0), e.g. "5"
+  EMKG-ORDER        description = its position in the patient's history when no day is known, e.g. "2"
+                    (without any EMKG-ORDER, facts are ordered by their onset ages)
+The packet stays valid for every Phenopacket tool; `emkg.phenopacket_export` writes the same form.
 """
 
 from __future__ import annotations
@@ -54,10 +65,16 @@ KNOWN_PRODUCTS = {
 HSCT_CODES = {"NCIT:C46089"}
 RESPONSES = {"NCIT:C4870": "emkg:CompleteRemission", "NCIT:C18058": "emkg:PartialRemission"}
 SEXES = {"MALE": "emkg:Male", "FEMALE": "emkg:Female"}
+QUOTE, GRADE, TARGET, SOURCE_TEXT = "EMKG-QUOTE", "EMKG-GRADE", "EMKG-TARGET", "EMKG-SOURCE-TEXT"
+DAY, ORDER = "EMKG-DAY", "EMKG-ORDER"
+ANNOTATIONS = (QUOTE, GRADE, TARGET, SOURCE_TEXT, DAY, ORDER)
 METADATA_KEYS = {"externalReferences", "created", "createdBy", "submittedBy", "resources", "updates",
                  "phenopacketSchemaVersion"}  # the rest is about the file, not the case
 _CAR_T = re.compile(r"\bCAR[- ]?T\b|chimeric antigen receptor", re.IGNORECASE)
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_GRADE = re.compile(r"^\s*grade\s+(\d)(?:\s*-\s*(\d))?\s+(\S+)\s*$", re.IGNORECASE)
+_PARSE_AT = re.compile(r'at "?Phenopacket\.?([A-Za-z0-9_\[\].]*)')
+_UNKNOWN_FIELD = re.compile(r'has no field named "([^"]+)"')
 
 
 def convert(text: str, file_name: str) -> Conversion:
@@ -73,7 +90,14 @@ def convert(text: str, file_name: str) -> Conversion:
         where = lines.get(("metaData", "phenopacketSchemaVersion"), lines.get(("metaData",), "?"))
         raise Unusable(f"{file_name}:{where}: metaData.phenopacketSchemaVersion is {version!r}; only Phenopacket "
                        "schema 2 (e.g. \"2.0\") is read")
-    return _Converter(file_name, lines).run(data)
+    converter = _Converter(file_name, lines)
+    converter.check_standard(text)
+    return converter.run(data)
+
+
+def pointer(path: Path) -> str:
+    """A JSON path as the JSON pointer an annotation's `reference` uses: ('diseases', 1) -> '#/diseases/1'."""
+    return "#/" + "/".join(str(p) for p in path)
 
 
 class _Converter:
@@ -86,6 +110,10 @@ class _Converter:
         self.ages: list[tuple[float, dict]] = []  # (days, fact) for ordering
         self.products: list[dict] = []
         self.patient_id = "subject"
+        self.notes: dict[str, dict[str, list[tuple[str, Path]]]] = {}  # pointer -> kind -> [(text, path)]
+        self.used: set[Path] = set()  # annotations that were applied
+        self.standard_problem: Problem | None = None  # what the official package refused (first only)
+        self.explicit_order = False
 
     def line(self, path: Path) -> int | None:
         for cut in range(len(path), -1, -1):
@@ -98,6 +126,28 @@ class _Converter:
 
     def problem(self, path: Path, message: str, value: Any = None) -> None:
         self.out.problems.append(Problem(self.file, format_path(path), self.line(path), message, value))
+
+    def check_standard(self, text: str) -> None:
+        """The official package must read the file: an unknown field or enum value is refused."""
+        from google.protobuf.json_format import Parse, ParseError
+        from phenopackets import Phenopacket
+
+        try:
+            Parse(text, Phenopacket())
+        except ParseError as exc:
+            message = str(exc)
+            at = _PARSE_AT.search(message)
+            path = _json_path(at[1].rstrip(".")) if at else ()
+            unknown = _UNKNOWN_FIELD.search(message)
+            if unknown:
+                path += (unknown[1],)
+                why = (f"'{unknown[1]}' is not a field of this Phenopacket element (the official phenopackets "
+                       "package refuses it); emkg's quotes and grades go in metaData.externalReferences "
+                       "(EMKG-QUOTE, EMKG-GRADE; see `emkg record-format`)")
+            else:
+                detail = message.rsplit(": ", 1)[-1].split(" at ")[0].strip(". ")
+                why = f"not a valid Phenopacket v2 value (official phenopackets package: {detail})"
+            self.standard_problem = Problem(self.file, format_path(path), self.line(path), why)
 
     def only(self, obj: Any, path: Path, known: set[str]) -> dict:
         if not isinstance(obj, dict):
@@ -115,6 +165,11 @@ class _Converter:
             return []
         return [(path + (key, i), item) for i, item in enumerate(value)]
 
+    def annotations(self, path: Path, kind: str) -> list[tuple[str, Path]]:
+        found = self.notes.get(pointer(path), {}).get(kind, [])
+        self.used.update(p for _, p in found)
+        return found
+
     def fact(self, kind: str, json_path: Path, fields: dict[str, tuple[Any, Path]], quote_from: Path,
              obj: dict, time: tuple[Any, Path] | None = None) -> dict:
         """Add a fact; `fields` maps record field -> (value, JSON path it came from)."""
@@ -126,25 +181,38 @@ class _Converter:
             if value is not None:
                 fact[name] = value
             self.source.put(record_path + (name,), format_path(path), self.line(path))
-        quotes = self.quotes(obj, quote_from)
+        quotes = self.quotes(obj, quote_from, record_path + ("quote",))
         if quotes:
             fact["quote"] = quotes
-        self.source.put(record_path + ("quote",), format_path(quote_from + ("quote",)), self.line(quote_from))
+        for kind, name in ((DAY, "day"), (ORDER, "order")):
+            for text, note_path in self.annotations(json_path, kind)[:1]:
+                try:
+                    fact[name] = int(text.strip())
+                except ValueError:
+                    self.problem(note_path, f"an {kind} annotation is a whole number", text)
+                self.source.put(record_path + (name,), format_path(note_path), self.line(note_path))
+                self.explicit_order = self.explicit_order or kind == ORDER
         if time is not None:
             self.time(time[0], time[1], fact)
         self.facts.append(fact)
         return fact
 
-    def quotes(self, obj: dict, path: Path) -> list[str] | None:
-        quote = obj.get("quote")
-        found = [quote] if isinstance(quote, str) else list(quote) if isinstance(quote, list) else []
+    def quotes(self, obj: dict, path: Path, record_path: Path) -> list[str] | None:
+        """The quotes of the element at `path`: EMKG-QUOTE annotations, then evidence descriptions. Each
+        quote's record path maps back to the annotation (field and line) it came from."""
+        found: list[tuple[str, Path]] = list(self.annotations(path, QUOTE))
         for i, evidence in enumerate(obj.get("evidence", []) if isinstance(obj.get("evidence"), list) else []):
             description = (evidence.get("reference") or {}).get("description") if isinstance(evidence, dict) else None
             if isinstance(description, str):
-                found.append(description)
+                found.append((description, path + ("evidence", i, "reference", "description")))
             else:
                 self.warn(path + ("evidence", i), "evidence without reference.description gives no quote")
-        return found or None
+        where = found[0][1] if found else path
+        self.source.put(record_path, format_path(where) if found else f"{pointer(path)} (no EMKG-QUOTE)",
+                        self.line(where))
+        for i, (_, quote_path) in enumerate(found):
+            self.source.put(record_path + (i,), format_path(quote_path), self.line(quote_path))
+        return [text for text, _ in found] or None
 
     def time(self, element: Any, path: Path, fact: dict) -> None:
         if not isinstance(element, dict):
@@ -167,18 +235,29 @@ class _Converter:
         publication = self.publication(data.get("metaData"))
         self.subject(data.get("subject"), data.get("id"))
         for path, disease in self.items(data, "diseases", ()):
-            self.disease(self.only(disease, path, {"term", "excluded", "onset", "primarySite", "quote"}), path)
+            self.disease(self.only(disease, path, {"term", "excluded", "onset", "primarySite"}), path)
         for path, feature in self.items(data, "phenotypicFeatures", ()):
-            self.feature(self.only(feature, path, {"type", "excluded", "onset", "description", "evidence",
-                                                   "quote"}), path)
+            self.feature(self.only(feature, path, {"type", "excluded", "onset", "description", "evidence"}), path)
         for path, measurement in self.items(data, "measurements", ()):
-            self.measurement(self.only(measurement, path, {"assay", "value", "description", "timeObserved",
-                                                           "quote"}), path)
+            self.measurement(self.only(measurement, path, {"assay", "value", "description", "timeObserved"}), path)
         for path, action in self.items(data, "medicalActions", ()):
             self.action(self.only(action, path, {"treatment", "procedure", "radiationTherapy", "adverseEvents",
-                                                 "responseToTreatment", "quote"}), path)
+                                                 "responseToTreatment"}), path)
         for rank, (_, fact) in enumerate(sorted(self.ages, key=lambda pair: pair[0]), 1):
-            fact["order"] = rank
+            if not self.explicit_order:
+                fact["order"] = rank
+        for pointer_, kinds in self.notes.items():
+            for kind, found in kinds.items():
+                for _, path in found:
+                    if path not in self.used:
+                        self.warn(path, f"{kind} annotation of {pointer_}: no mapped element there; not kept")
+        # Each problem once: the official package's refusal unless the mapping names the same field, and
+        # no "not mapped" warning for a field that is refused.
+        refused = {p.path for p in self.out.problems}
+        if self.standard_problem and self.standard_problem.path not in refused:
+            self.out.problems.insert(0, self.standard_problem)
+            refused.add(self.standard_problem.path)
+        self.out.warnings = [w for w in self.out.warnings if w.path not in refused]
         patient = {"id": self.patient_id, "label": f"subject {self.patient_id}", "facts": self.facts}
         record = {"schema": SCHEMA_ID, "publication": publication, "products": self.products, "patients": [patient]}
         self.out.records.append(RecordData(record, self.source))
@@ -187,16 +266,21 @@ class _Converter:
     def publication(self, meta: Any) -> dict:
         path = ("metaData",)
         meta = self.only(meta if meta is not None else {}, path, METADATA_KEYS)
-        refs = self.items(meta, "externalReferences", path)
-        self.source.put(("publication",), "metaData.externalReferences[0]", self.line(path))
+        refs = []
+        for ref_path, ref in self.items(meta, "externalReferences", path):
+            ref = self.only(ref, ref_path, {"id", "reference", "description"})
+            if ref.get("id") in ANNOTATIONS:
+                self.note(ref, ref_path)
+            else:
+                refs.append((ref_path, ref))
+        self.source.put(("publication",), "metaData.externalReferences", self.line(path))
         if not refs:
             self.problem(path + ("externalReferences",), "a case needs its source: add metaData.externalReferences "
-                         "with the publication's id (PMID:... or DOI:...) and a quote as its description")
+                         "with the publication's id (PMID:..., DOI:... or your own id) and a quote as its description")
             return {"id": "unknown-publication"}
         for extra, _ in refs[1:]:
             self.warn(extra, "only the first external reference is taken as the case's publication")
         ref_path, ref = refs[0]
-        ref = self.only(ref, ref_path, {"id", "reference", "description"})
         ref_id = str(ref.get("id", ""))
         prefix, _, local = ref_id.partition(":")
         pub: dict[str, Any] = {"id": _slug(ref_id) or "unknown-publication", "label": ref_id or None,
@@ -205,17 +289,32 @@ class _Converter:
             pub["pmid"] = local
         elif prefix.upper() == "DOI":
             pub["doi"] = local
-        else:
-            self.problem(ref_path + ("id",), "the publication id is PMID:<number> or DOI:<doi>", ref_id)
+        source_texts = self.annotations((), SOURCE_TEXT)
+        if source_texts:
+            pub["source_text"] = source_texts[0][0]
+            self.source.put(("publication", "source_text"), format_path(source_texts[0][1]),
+                            self.line(source_texts[0][1]))
         for name, key in (("id", "id"), ("label", "id"), ("pmid", "id"), ("doi", "id"), ("quote", "description"),
                           ("design", "id")):
             self.source.put(("publication", name), format_path(ref_path + (key,)), self.line(ref_path + (key,)))
         return {k: v for k, v in pub.items() if v is not None}
 
+    def note(self, ref: dict, path: Path) -> None:
+        target, text = ref.get("reference"), ref.get("description")
+        if not isinstance(target, str) or not target.startswith("#"):
+            self.problem(path + ("reference",), f"an {ref['id']} annotation's reference is a JSON pointer to the "
+                         "element it is about, e.g. #/diseases/0", target)
+            return
+        if not isinstance(text, str) or not text.strip():
+            self.problem(path + ("description",), f"an {ref['id']} annotation needs its text in description", text)
+            return
+        target = "#/" + target.lstrip("#/") if target not in ("#", "#/") else "#/"
+        self.notes.setdefault(target, {}).setdefault(ref["id"], []).append((text, path + ("description",)))
+
     def subject(self, subject: Any, packet_id: Any) -> None:
         path = ("subject",)
         subject = self.only(subject if subject is not None else {}, path,
-                            {"id", "sex", "timeAtLastEncounter", "dateOfBirth", "quote"})
+                            {"id", "sex", "timeAtLastEncounter", "dateOfBirth"})
         self.patient_id = _slug(str(subject.get("id") or packet_id or ""), keep_case=True) or "subject"
         self.source.put(("patients", 0), "subject.id", self.line(path + ("id",)))
         self.source.put(("patients", 0, "id"), "subject.id", self.line(path + ("id",)))
@@ -232,8 +331,10 @@ class _Converter:
             self.warn(path + ("timeAtLastEncounter",), "only age.iso8601duration is read")
         if sex is None and age is None:
             return
-        if sex is not None and sex not in SEXES:
-            self.warn(path + ("sex",), f"sex {sex!r} is not recorded (only MALE / FEMALE map to the record)")
+        if sex in ("UNKNOWN_SEX", "OTHER_SEX"):
+            self.warn(path + ("sex",), f"sex {sex} is not recorded (the record has emkg:Male / emkg:Female)")
+        elif sex is not None and sex not in SEXES:
+            self.problem(path + ("sex",), "sex is MALE, FEMALE, OTHER_SEX or UNKNOWN_SEX", sex)
         self.fact("demographics", path, {
             "sex": (SEXES.get(sex), path + ("sex",)),
             "age_years": (age, path + ("timeAtLastEncounter", "age", "iso8601duration")),
@@ -267,6 +368,9 @@ class _Converter:
                 self.warn(path + ("value", key), "only value.quantity is mapped")
         quantity = value.get("quantity") if isinstance(value.get("quantity"), dict) else {}
         qpath = path + ("value", "quantity")
+        for key in quantity:
+            if key not in ("value", "unit"):
+                self.warn(qpath + (key,), "not mapped to the case record; it is not validated or kept")
         self.fact("measurement", path, {
             "analyte": (_term_id(measurement.get("assay")), path + ("assay", "id")),
             "value": (quantity.get("value"), qpath + ("value",)),
@@ -281,25 +385,34 @@ class _Converter:
         if "procedure" in action:
             self.procedure(action, path + ("procedure",))
         if "radiationTherapy" in action:
-            rt = self.only(action["radiationTherapy"], path + ("radiationTherapy",),
-                           {"modality", "bodySite", "dosage", "fractions"})
             rpath = path + ("radiationTherapy",)
+            rt = self.only(action["radiationTherapy"], rpath, {"modality", "bodySite"})
+            site = _term_id(rt.get("bodySite"))
             self.fact("therapy", rpath, {
                 "category": ("emkg:Radiotherapy", rpath),
-                "sites": ([_term_id(rt.get("bodySite"))] if _term_id(rt.get("bodySite")) else None,
-                          rpath + ("bodySite", "id")),
+                "sites": ([site] if site else None, rpath + ("bodySite", "id")),
             }, path, action)
         for event_path, event in self.items(action, "adverseEvents", path):
-            event = self.only(event, event_path, {"id", "label", "quote", "grade", "gradingSystem"})
+            event = self.only(event, event_path, {"id", "label"})
+            grade = grade_max = system = None
+            grades = self.annotations(event_path, GRADE)
+            if grades:
+                text, grade_path = grades[0]
+                match = _GRADE.match(text)
+                if match:
+                    grade, grade_max, system = int(match[1]), int(match[2]) if match[2] else None, match[3]
+                else:
+                    self.problem(grade_path, "an EMKG-GRADE annotation reads 'grade N SYSTEM' or 'grade N-M SYSTEM', "
+                                 "e.g. 'grade 2 emkg:ASTCT2019'", text)
+            grade_at = grades[0][1] if grades else event_path
             self.fact("toxicity", event_path, {
                 "condition": (event.get("id"), event_path + ("id",)),
                 "reported_term": (event.get("label"), event_path + ("label",)),
-                "grade": (event.get("grade"), event_path + ("grade",)),
-                "grading_system": (event.get("gradingSystem"), event_path + ("gradingSystem",)),
+                "grade": (grade, grade_at), "grade_max": (grade_max, grade_at), "grading_system": (system, grade_at),
             }, event_path, event)
         if "responseToTreatment" in action:
             rpath = path + ("responseToTreatment",)
-            response = self.only(action["responseToTreatment"], rpath, {"id", "label", "quote"})
+            response = self.only(action["responseToTreatment"], rpath, {"id", "label"})
             outcome = response.get("id")
             fact = self.fact("response", rpath, {"outcome": (RESPONSES.get(outcome, outcome), rpath + ("id",))},
                              rpath, response)
@@ -307,7 +420,7 @@ class _Converter:
                 fact["assesses"] = infusion["id"]
 
     def treatment(self, action: dict, path: Path) -> dict | None:
-        treatment = self.only(action["treatment"], path, {"agent", "doseIntervals", "routeOfAdministration"})
+        treatment = self.only(action["treatment"], path, {"agent", "doseIntervals"})
         agent = treatment.get("agent") if isinstance(treatment.get("agent"), dict) else {}
         agent_id, label = _term_id(agent), agent.get("label") or ""
         dose, dose_path = None, path + ("doseIntervals",)
@@ -316,32 +429,45 @@ class _Converter:
             dose_path, interval = intervals[0]
             for extra, _ in intervals[1:]:
                 self.warn(extra, "only the first dose interval is mapped (the total CAR-T dose)")
+            if isinstance(interval, dict):
+                for key in interval:
+                    if key != "quantity":
+                        self.warn(dose_path + (key,), "not mapped to the case record; it is not validated or kept")
             quantity = interval.get("quantity") if isinstance(interval, dict) else None
             if isinstance(quantity, dict):
                 dose = {k: v for k, v in (("value", quantity.get("value")), ("unit", _term_id(quantity.get("unit"))))
                         if v is not None}
                 dose_path += ("quantity",)
+        action_path = path[:-1]
         if agent_id in KNOWN_PRODUCTS or _CAR_T.search(label):
             name, targets, domains = KNOWN_PRODUCTS.get(agent_id, (label, None, None))
             product_id = _slug(name) or "car-t"
             product_path = ("products", len(self.products))
-            product = {"id": product_id, "name": name, "quote": self.quotes(action, path[:-1])}
+            # The product's own quotes annotate the agent; without them the action's quotes support it.
+            quote_from = path + ("agent",) if self.notes.get(pointer(path + ("agent",)), {}).get(QUOTE) else action_path
+            product = {"id": product_id, "name": name,
+                       "quote": self.quotes({}, quote_from, product_path + ("quote",))}
+            given_targets = self.annotations(path + ("agent",), TARGET)
             if agent_id in KNOWN_PRODUCTS:
                 product |= {"product_class": [agent_id], "targets": targets, "costimulatory_domains": domains}
+            if given_targets:
+                product["targets"] = [text.strip() for text, _ in given_targets]
             self.products.append({k: v for k, v in product.items() if v is not None})
             for name_ in ("id", "name", "targets", "product_class"):
                 self.source.put(product_path + (name_,), format_path(path + ("agent",)), self.line(path + ("agent",)))
+            if given_targets:
+                self.source.put(product_path + ("targets",), format_path(given_targets[0][1]),
+                                self.line(given_targets[0][1]))
             self.source.put(product_path, format_path(path + ("agent",)), self.line(path + ("agent",)))
-            self.source.put(product_path + ("quote",), format_path(path[:-1] + ("quote",)), self.line(path[:-1]))
             return self.fact("car-t-infusion", path, {"product": (product_id, path + ("agent", "id")),
-                                                      "dose": (dose, dose_path)}, path[:-1], action)
+                                                      "dose": (dose, dose_path)}, action_path, {})
         agents = [{"drug": agent_id, **({"dose": dose} if dose else {})}] if agent_id else None
         self.fact("therapy", path, {"category": ("emkg:Therapy", path), "agents": (agents, path + ("agent",))},
-                  path[:-1], action)
+                  action_path, action)
         return None
 
     def procedure(self, action: dict, path: Path) -> None:
-        procedure = self.only(action["procedure"], path, {"code", "bodySite", "performed"})
+        procedure = self.only(action["procedure"], path, {"code", "performed"})
         code = _term_id(procedure.get("code"))
         if code in HSCT_CODES:
             self.fact("hsct", path, {"category": ([code], path + ("code", "id"))}, path[:-1], action,
@@ -349,6 +475,14 @@ class _Converter:
         else:
             self.warn(path + ("code",), "only haematopoietic stem-cell transplantation (NCIT:C46089) is mapped "
                                         "from procedures")
+
+
+def _json_path(text: str) -> Path:
+    """'medicalActions[0].treatment' (the protobuf parser's path) -> ('medicalActions', 0, 'treatment')."""
+    out: list[str | int] = []
+    for name, index in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]", text):
+        out.append(int(index) if index else name)
+    return tuple(out)
 
 
 def _term_id(term: Any) -> str | None:
@@ -368,4 +502,4 @@ def _slug(text: str, keep_case: bool = False) -> str:
     return "-".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in text).split())
 
 
-__all__ = ["convert", "Unusable"]
+__all__ = ["convert", "pointer", "Unusable", "ANNOTATIONS"]

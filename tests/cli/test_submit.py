@@ -35,7 +35,7 @@ def test_a_valid_case_is_added_under_a_deterministic_name_and_reads_back(tmp_pat
     evidence, seeds = tmp_path / "evidence", tmp_path / "seeds"
     result = run("submit", RECORDS / "valid" / "minimal-case.csv", "--evidence-dir", evidence, "--seeds", seeds)
     assert result.exit_code == 0, result.output
-    (written,) = evidence.iterdir()
+    (written,) = evidence.glob("*.yaml")
     assert written.name == "test-minimal-csv-case.yaml"
     text = written.read_text(encoding="utf-8")
     assert text.startswith("schema: emkg-record/1\n") and "quotes are not checked" in text
@@ -48,7 +48,7 @@ def test_the_same_case_again_is_a_duplicate_naming_the_record(tmp_path):
     evidence = tmp_path / "evidence"
     args = ["--evidence-dir", evidence, "--seeds", tmp_path]
     assert run("submit", RECORDS / "valid" / "minimal-case.csv", *args).exit_code == 0
-    before = {p.name: p.read_bytes() for p in evidence.iterdir()}
+    before = {p.name: p.read_bytes() for p in evidence.glob("*.yaml")}
     again = run("submit", RECORDS / "valid" / "minimal-case.csv", *args)
     assert again.exit_code == 1
     assert "likely duplicate" in again.output and "test-minimal-csv-case.yaml" in again.output and "P1" in again.output
@@ -60,7 +60,7 @@ def test_the_same_case_again_is_a_duplicate_naming_the_record(tmp_path):
     different = csv_case(tmp_path, "different.csv", publication_id="another-2025", publication_label="Another",
                          age_years="40")
     assert run("submit", different, *args).exit_code == 0
-    assert {p.name: p.read_bytes() for p in evidence.iterdir() if p.name in before} == before
+    assert {p.name: p.read_bytes() for p in evidence.glob("*.yaml") if p.name in before} == before
 
 
 def test_a_case_of_an_already_curated_publication_is_refused(tmp_path):
@@ -88,7 +88,10 @@ def test_quotes_are_checked_when_the_source_text_is_named(tmp_path):
     (seeds / "case.txt").write_text("We report a case of isolated testicular relapse. a 12-year-old boy", "utf-8")
     named = csv_case(tmp_path, "named.csv", publication_source_text="case.txt")
     result = run("submit", named, "--evidence-dir", tmp_path / "ev", "--seeds", seeds)
-    assert result.exit_code == 1 and "quote not found in case.txt: 'diagnosed with B-ALL'" in result.output
+    assert result.exit_code == 1
+    assert any(line.strip().startswith("Violation line 2") and "diagnosis_quote (fact P1-" in line
+               and "quote not found in case.txt" in line for line in result.output.splitlines()), result.output
+    assert "(value: diagnosed with B-ALL)" in result.output
     sneaky = csv_case(tmp_path, "sneaky.csv", publication_source_text="../../etc/passwd")
     result = run("submit", sneaky, "--evidence-dir", tmp_path / "ev", "--seeds", seeds)
     assert result.exit_code == 1 and "plain file name" in result.output
@@ -100,5 +103,31 @@ def test_a_phenopacket_is_submitted_as_a_case_record(tmp_path):
     result = run("submit", RECORDS / "valid" / "minimal-case.phenopacket.json", "--evidence-dir", evidence,
                  "--seeds", tmp_path)
     assert result.exit_code == 0, result.output
-    (written,) = evidence.iterdir()
+    (written,) = evidence.glob("*.yaml")
     assert written.name == "pmid-99999999.yaml" and run("validate", written).exit_code == 0
+
+
+def test_the_csv_template_covers_a_single_patient_case_with_hsct_other_therapy_order_and_notes(tmp_path):
+    header, example = list(csv.reader(io.StringIO((RECORDS / "valid" / "minimal-case.csv").read_text())))
+    extra = {"diagnosis_order": "1", "relapse_order": "", "relapse_after": "hsct",
+             "hsct_category": "NCIT:C46089", "hsct_order": "2", "hsct_quote": "allogeneic HSCT in first remission",
+             "relapse_year": "", "relapse_note": "left testis on ultrasound",
+             "therapy_category": "emkg:Radiotherapy", "therapy_sites": "UBERON:0000473", "therapy_day": "-20",
+             "therapy_quote": "testicular radiotherapy before the infusion",
+             "response_mrd_negative": "true", "curation_note": "Laterality is only in the quote."}
+    row = dict(zip(header, example, strict=True)) | {"relapse_number": "1"}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([header + list(extra), [row[h] for h in header] + list(extra.values())])
+    path = tmp_path / "full.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    evidence = tmp_path / "evidence"
+    result = run("submit", path, "--evidence-dir", evidence, "--seeds", tmp_path)
+    assert result.exit_code == 0, result.output
+    (written,) = evidence.glob("*.yaml")
+    text = written.read_text(encoding="utf-8")
+    for words in ("type: hsct", "type: therapy", "- P1-hsct", "mrd_negative: true",
+                  "note: left testis on ultrasound", "Laterality is only in the quote.", "day: -20"):
+        assert words in text, words
+    template = run("template", "csv", "--doc").output
+    assert all(f"`{name}`" in template for name in extra)
