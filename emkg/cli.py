@@ -393,16 +393,16 @@ def mappings_cmd(table: Path | None, check_only: bool) -> None:
 
 # = tuple(emkg.export.EXPORTERS), kept here so `emkg --help` does not import the exporters (a test checks
 # they agree). "phenopacket" (emkg.phenopacket_export, branch submit) is added to both at merge.
-EXPORT_FORMATS = ("jsonld", "ttl", "nt", "rdfxml", "csv", "sssom")
+EXPORT_FORMATS = ("jsonld", "ttl", "nt", "rdfxml", "csv", "sssom", "phenopacket")
 
 
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="what to write")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="file to write (default: standard output); for csv, the folder of tables (required)")
+              help="file to write (default: standard output); for csv and phenopacket, a folder (required)")
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to export")
 def export_cmd(fmt: str, out: Path | None, build_dir: Path | None) -> None:
-    """Write the built graph as JSON-LD, Turtle, N-Triples, RDF/XML, tidy CSV tables or SSSOM."""
+    """Write the built graph as JSON-LD, Turtle, N-Triples, RDF/XML, tidy CSV tables, SSSOM or Phenopackets."""
     from emkg import export
 
     store = _open_store(build_dir)

@@ -10,8 +10,7 @@
   checked current by the tests; its rows are the mapping triples of the store's ontology).
 
 A format is one entry of ``EXPORTERS``: a function (store, out) writing to ``out`` (a path, or None for
-stdout where the format is one stream). The Phenopacket export (``emkg/phenopacket_export.py``, branch
-``submit``) is registered there at merge as ``"phenopacket"``.
+stdout where the format is one stream). The Phenopacket export lives in ``emkg/phenopacket_export.py``.
 """
 
 from __future__ import annotations
@@ -99,6 +98,22 @@ def export_sssom(store: ox.Store, out: Path | None) -> None:
         shutil.copyfile(source, out)
 
 
+def export_phenopacket(store: ox.Store, out: Path | None) -> None:
+    """One Phenopacket v2 JSON file per patient (checked by the official package as it is written)."""
+    from emkg.phenopacket_export import export_phenopackets
+
+    if out is None:
+        raise ExportError("--format phenopacket writes one file per patient: name a folder with --out")
+    export_phenopackets(rdflib_graph(store), out)
+
+
+def rdflib_graph(store: ox.Store):
+    """The store's default graph as an rdflib Graph, for code written against rdflib (via N-Triples)."""
+    from rdflib import Graph
+
+    return Graph().parse(data=ntriples(store).decode("utf-8"), format="nt")
+
+
 EXPORTERS: dict[str, Callable[[ox.Store, Path | None], None]] = {
     "jsonld": export_jsonld,
     "ttl": export_ttl,
@@ -106,7 +121,7 @@ EXPORTERS: dict[str, Callable[[ox.Store, Path | None], None]] = {
     "rdfxml": export_rdfxml,
     "csv": export_csv,
     "sssom": export_sssom,
-    # "phenopacket": registered at merge from emkg.phenopacket_export (branch submit).
+    "phenopacket": export_phenopacket,
 }
 
 

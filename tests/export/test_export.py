@@ -143,3 +143,22 @@ def test_the_command_offers_exactly_the_registered_exporters():
     from emkg import cli, export
 
     assert tuple(export.EXPORTERS) == cli.EXPORT_FORMATS
+
+
+def test_phenopacket_export_writes_one_official_packet_per_patient(built, store, tmp_path):
+    from google.protobuf.json_format import Parse
+    from phenopackets import Phenopacket
+
+    out = run_export(built, "phenopacket", tmp_path / "packets")
+    files = sorted(out.glob("*.phenopacket.json"))
+    patients = {str(r["p"].value) for r in store.query(
+        "SELECT ?p WHERE { ?p a <https://w3id.org/emkg/Patient> }")}
+    assert len(files) == len(patients) > 0
+    for file in files:
+        packet = Parse(file.read_text(encoding="utf-8"), Phenopacket())
+        assert packet.subject.id and packet.meta_data.phenopacket_schema_version.startswith("2")
+
+
+def test_phenopacket_export_without_a_folder_is_a_usage_error(built):
+    result = CliRunner().invoke(main, ["export", "--format", "phenopacket", "--build-dir", str(built)])
+    assert result.exit_code == 2 and "name a folder" in result.output
