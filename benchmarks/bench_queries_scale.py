@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_store(n: int, work: Path, derived: bool) -> tuple[Path, int, int]:
+    import generate
     import pyoxigraph as ox
 
-    import generate
     from emkg import derive, paths
 
     data = work / f"patients-{n}.nt"
@@ -59,7 +59,7 @@ def child(store_dir: str, name: str, runs: int, cap: float) -> None:
 
     db = store.open_read_only(Path(store_dir))
     stored = catalogue.get(name)
-    text = stored.page_text() if hasattr(stored, "page_text") else stored.text
+    text = stored.paged_text()
     bindings = stored.bindings({})
     started = time.perf_counter()
     _, rows = store.select(db, text, bindings)
@@ -132,7 +132,7 @@ def main() -> int:
     lines = [
         "# Stored queries at scale (embedded Oxigraph store)", "",
         f"Command (after `emkg build`): `{command}`", "",
-        f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; Python {platform.python_version()}; "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; Python {platform.python_version()}; "
         f"{platform.machine()}, {os.cpu_count()} CPU(s); load average at the end {load[0]:.2f} {load[1]:.2f} "
         f"{load[2]:.2f}; median of {args.runs} runs after one warm-up, default parameters, list queries: first page.",
         "", "Data: " + "; ".join(sizes), "",

@@ -71,9 +71,17 @@ def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> N
               help="with --endpoint: query this named graph as the default graph")
 @click.option("--http-method", type=click.Choice(["POST", "GET"]), default=None,
               help="with --endpoint: how to send the query (default POST)")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="rows per page (list queries default to their page size; 0: all rows)")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N", help="skip the first N rows")
 def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, endpoint: str | None,
-          timeout: float | None, default_graph: str | None, http_method: str | None) -> None:
-    """Run the stored query NAME (see `emkg queries`) on the built graph or on a SPARQL endpoint."""
+          timeout: float | None, default_graph: str | None, http_method: str | None, limit: int | None,
+          offset: int) -> None:
+    """Run the stored query NAME (see `emkg queries`) on the built graph or on a SPARQL endpoint.
+
+    A list query answers one page of rows (its page size, see `emkg queries`); --limit/--offset choose
+    another page, on the store and on an endpoint alike. Aggregate queries answer all their rows.
+    """
     from emkg import catalogue, output, store
 
     remote_only = {"--timeout": timeout, "--default-graph": default_graph, "--http-method": http_method}
@@ -91,15 +99,16 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, 
     try:
         stored = catalogue.get(name)
         bindings = stored.bindings(given)
+        text = stored.paged_text(limit, offset)
     except catalogue.CatalogueError as exc:
         _fail(f"error: {exc}", 2)
     if endpoint is None:
-        columns, rows = store.select(_open_store(build_dir), stored.text, bindings)
+        columns, rows = store.select(_open_store(build_dir), text, bindings)
     else:
         from emkg import remote  # SPARQLWrapper is imported only on this path
 
         try:
-            columns, rows = remote.select(endpoint, stored.text, bindings, timeout=timeout or remote.DEFAULT_TIMEOUT,
+            columns, rows = remote.select(endpoint, text, bindings, timeout=timeout or remote.DEFAULT_TIMEOUT,
                                           default_graph=default_graph, method=http_method or "POST")
         except remote.RemoteError as exc:
             _fail(f"error: {exc}", 2)
@@ -123,7 +132,8 @@ def list_queries(markdown: bool, build_dir: Path | None) -> None:
         return
     for stored in catalogue.catalogue().values():
         params = " ".join(f"[{p.name}:{p.type}]" for p in stored.params)
-        click.echo(f"{stored.name}  {params}".rstrip())
+        page = f"(pages of {stored.page_size})" if stored.page_size else "(aggregate)"
+        click.echo(f"{stored.name}  {page}  {params}".rstrip())
         click.echo(f"    {stored.summary}")
 
 
