@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from emkg import catalogue, output, paths, store
@@ -31,11 +32,23 @@ def test_catalogue_has_twenty_queries():
     assert len(QUERIES) >= 20
 
 
+def typed_term(term) -> str | None:
+    """An answer cell as an RDF term in N-Triples syntax: IRI, or literal with its datatype or language tag.
+
+    Display strings would hide a changed datatype ("3" as xsd:integer, xsd:decimal or a plain string) or a
+    lost language tag; this form keeps both, so a golden row matches only the same typed term. Blank
+    nodes have no stable label and are written as "_:" (none of the stored queries returns one).
+    """
+    if term is None:
+        return None
+    return "_:" if isinstance(term, ox.BlankNode) else str(term)
+
+
 def _check_golden(db, request, name: str, golden: Path, params: dict[str, str]) -> None:
     stored = catalogue.get(name)
     columns, rows = store.select(db, stored.text, stored.bindings(params))
-    actual = {"params": params, "columns": columns, "rows": output.display_rows(rows)} if params else \
-        {"columns": columns, "rows": output.display_rows(rows)}
+    typed = [[typed_term(cell) for cell in row] for row in rows]
+    actual = {"params": params, "columns": columns, "rows": typed} if params else {"columns": columns, "rows": typed}
     if request.config.getoption("--update-golden"):
         golden.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     assert golden.is_file(), f"no golden rows for {golden.stem}; run pytest --update-golden and review them"

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from grlc import gquery  # noqa: E402  (a missing grlc is an import error, a failure, not a skip)
 
 from emkg import catalogue, qc
-
-from grlc import gquery  # noqa: E402  (a missing grlc is an import error, a failure, not a skip)
 
 ENDPOINT = "http://localhost:8890/sparql"
 QUERIES = sorted(catalogue.catalogue())
