@@ -118,9 +118,18 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, 
 @main.command("queries")
 @click.option("--markdown", is_flag=True, help="write queries/README.md (catalogue docs with example output)")
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to take examples from")
-def list_queries(markdown: bool, build_dir: Path | None) -> None:
+@click.option("--sparql-examples", "examples_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR", help="write the catalogue as SIB sparql-examples Turtle, one DIR/<name>.ttl per query")
+def list_queries(markdown: bool, build_dir: Path | None, examples_dir: Path | None) -> None:
     """List the stored queries with their summaries and parameters."""
     from emkg import catalogue
+
+    if examples_dir is not None:
+        from emkg import sparql_examples
+
+        written = sparql_examples.write(examples_dir)
+        click.echo(f"wrote {len(written)} SPARQL example(s) to {examples_dir}")
+        return
 
     if markdown:
         from emkg import querydocs
