@@ -3,8 +3,8 @@
 The session's seed build plus GENERATED_PATIENTS synthetic patients (benchmarks/generate.py, fixed seed)
 and the derived helper triples (emkg.derive, as the build adds them) are put in an in-memory Oxigraph
 store, written out as N-Triples and loaded into the session's private Virtuoso as a graph of their own.
-The size is what CI affords in seconds; the engines agree here on every query. At 10,000 patients
-Virtuoso 7.2 drops four seed cohort rows of relapses-at-site (see that query's comment).
+The size is what CI affords in seconds. (At 10,000 patients Virtuoso 7.2 dropped four seed cohort rows of
+relapses-at-site with its former zero-length path; see that query's comment.)
 """
 
 from __future__ import annotations
