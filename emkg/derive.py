@@ -2,9 +2,9 @@
 
 Each file queries/derive/<name>.rq is a SPARQL CONSTRUCT over the built graph. `add_derived` runs them
 all on an Oxigraph store and adds what they construct to the store's default graph. Every derived
-property is declared in ontology/emkg.ttl as an `emkg:DerivedProperty`-marked sub-property of nothing
-the curators state (`emkg:derivedBy` names the derive file), so a derived triple is told apart from a
-curated one by its predicate alone, like the fast reasoner's types are by `emkg:inferredType`.
+property is declared in ontology/emkg.ttl with `emkg:derivedBy` naming its derive file, and no curated
+record states it, so a derived triple is told apart from a curated one by its predicate alone (as the
+fast reasoner's types are by `emkg:inferredType`).
 The CONSTRUCTs read only curated triples, never each other's output, so their order does not matter.
 """
 
