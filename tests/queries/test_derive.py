@@ -58,5 +58,6 @@ def test_seed_links_are_the_expected_ones(built):
     facts = answer(f"SELECT ?f WHERE {{ ?f <{EMKG}aboutPatient> <{case}> }}")
     assert {(f,) for f, _ in kinds} == facts
     relapse_kinds = {k for f, k in kinds if f == f"<{case}/relapse>"}
-    under_relapse = answer(f"SELECT ?k WHERE {{ ?k <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{EMKG}Relapse> }}")
+    subclass_of = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+    under_relapse = answer(f"SELECT ?k WHERE {{ ?k {subclass_of}* <{EMKG}Relapse> }}")
     assert relapse_kinds and {(k,) for k in relapse_kinds} <= under_relapse
