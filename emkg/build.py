@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib.compare import to_canonical_graph
 
 from emkg import ontology_qc, paths, store
+from emkg.derive import derived_graph
 from emkg.graph import knowledge_graph, shapes_graph
 from emkg.quotes import missing_quotes
 from emkg.reason import fast_inferred_types, marked_triples
@@ -78,6 +79,9 @@ def build(build_dir: Path | None = None, evidence_dir: Path | None = None, seeds
     # `emkg reason` checks them against HermiT, which is too slow to run on every build.
     inferred = fast_inferred_types(assembled.graph, ontology)
     assembled.graph += marked_triples(inferred)
+    # Derived helper triples (emkg.derive: the CONSTRUCTs in queries/derive/, run on an Oxigraph store of
+    # the graph after the inferred types are in), so that the store and the release files both carry them.
+    assembled.graph += derived_graph(assembled.graph)
     _write_atomically(assembled.graph, build_dir)
     return BuildReport(len(assembled.graph), len(assembled.record_files), build_dir, quotes_checked,
                        time.perf_counter() - started, notes, inferred=len(inferred))

@@ -119,9 +119,17 @@ def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> N
               help="with --endpoint: query this named graph as the default graph")
 @click.option("--http-method", type=click.Choice(["POST", "GET"]), default=None,
               help="with --endpoint: how to send the query (default POST)")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="rows per page (list queries default to their page size; 0: all rows)")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N", help="skip the first N rows")
 def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, endpoint: str | None,
-          timeout: float | None, default_graph: str | None, http_method: str | None) -> None:
-    """Run the stored query NAME (see `emkg queries`) on the built graph or on a SPARQL endpoint."""
+          timeout: float | None, default_graph: str | None, http_method: str | None, limit: int | None,
+          offset: int) -> None:
+    """Run the stored query NAME (see `emkg queries`) on the built graph or on a SPARQL endpoint.
+
+    A list query answers one page of rows (its page size, see `emkg queries`); --limit/--offset choose
+    another page, on the store and on an endpoint alike. Aggregate queries answer all their rows.
+    """
     from emkg import catalogue, output, store
 
     remote_only = {"--timeout": timeout, "--default-graph": default_graph, "--http-method": http_method}
@@ -139,6 +147,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, 
     try:
         stored = catalogue.get(name)
         bindings = stored.bindings(given)
+        text = stored.paged_text(limit, offset)
     except catalogue.CatalogueError as exc:
         _fail(f"error: {exc}", 2)
     except ValueError as exc:  # pyoxigraph refuses the term: UBERON:a[b], UBERON:%zz, a second '#'
@@ -156,7 +165,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, 
             method=http_method or "POST")
         errors = (remote.RemoteError,)
     try:
-        columns, rows = run_select(stored.text, bindings)
+        columns, rows = run_select(text, bindings)
         labels = None if fmt == "json" else _labels(run_select, rows)
     except errors as exc:
         if endpoint is None:
@@ -179,9 +188,18 @@ def _labels(run_select, rows) -> dict[str, str]:
 @main.command("queries")
 @click.option("--markdown", is_flag=True, help="write queries/README.md (catalogue docs with example output)")
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to take examples from")
-def list_queries(markdown: bool, build_dir: Path | None) -> None:
+@click.option("--sparql-examples", "examples_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR", help="write the catalogue as SIB sparql-examples Turtle, one DIR/<name>.ttl per query")
+def list_queries(markdown: bool, build_dir: Path | None, examples_dir: Path | None) -> None:
     """List the stored queries with their summaries and parameters."""
     from emkg import catalogue
+
+    if examples_dir is not None:
+        from emkg import sparql_examples
+
+        written = sparql_examples.write(examples_dir)
+        click.echo(f"wrote {len(written)} SPARQL example(s) to {examples_dir}")
+        return
 
     if markdown:
         from emkg import querydocs
@@ -193,7 +211,8 @@ def list_queries(markdown: bool, build_dir: Path | None) -> None:
         return
     for stored in catalogue.catalogue().values():
         params = " ".join(f"[{p.name}:{p.type}]" for p in stored.params)
-        click.echo(f"{stored.name}  {params}".rstrip())
+        page = f"(pages of {stored.page_size})" if stored.page_size else "(aggregate)"
+        click.echo(f"{stored.name}  {page}  {params}".rstrip())
         click.echo(f"    {stored.summary}")
 
 

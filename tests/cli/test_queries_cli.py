@@ -104,7 +104,7 @@ def test_catalogue_docs_describe_every_query(built):
     assert text.startswith(querydocs.HEADER)
     for name in (p.stem for p in paths.QUERIES_DIR.glob("*.rq")):
         assert f"## {name}\n" in text and f"emkg query {name}" in text
-    assert "| `min_grade` | integer | `3` | any |" in text
+    assert "| `mingrade` | integer | `3` | any |" in text
 
 
 def test_in_memory_store_is_not_needed_for_docs():

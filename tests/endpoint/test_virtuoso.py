@@ -152,7 +152,7 @@ def test_every_query_has_cases():
 def test_virtuoso_gives_the_embedded_rows(name, case, db, virtuoso):
     stored = catalogue.get(name)
     columns, rows = store.select(db, stored.text, stored.bindings(case))
-    result = run("query", name, *param_args(case), *remote_args(virtuoso), "--format", "json")
+    result = run("query", name, *param_args(case), *remote_args(virtuoso), "--limit", 0, "--format", "json")
     assert result.exit_code == 0, result.output
     remote_columns, remote_rows = remote.parse_results(result.output.encode())
     assert remote_columns == columns

@@ -19,7 +19,7 @@ def db(built):
 
 
 def test_catalogue_uses_each_kind_of_parameter():
-    assert {"iri", "curie", "integer", "string"} <= PARAM_TYPES_USED
+    assert {"iri", "integer", "string"} <= PARAM_TYPES_USED
 
 
 @pytest.mark.parametrize(("query", "param", "hostile"), [
@@ -41,9 +41,9 @@ def test_catalogue_uses_each_kind_of_parameter():
     ("evidence-behind-fact", "subject", "file:///etc/passwd"),
     ("patient-timeline", "patient", "<https://w3id.org/emkg/a> <b>"),
     # integers
-    ("severe-toxicities", "min_grade", "3 || true"),
-    ("severe-toxicities", "min_grade", "3) } #"),
-    ("severe-toxicities", "min_grade", "1e3"),
+    ("severe-toxicities", "mingrade", "3 || true"),
+    ("severe-toxicities", "mingrade", "3) } #"),
+    ("severe-toxicities", "mingrade", "1e3"),
 ])
 def test_hostile_values_are_rejected(query, param, hostile):
     with pytest.raises(catalogue.CatalogueError):
@@ -67,8 +67,8 @@ def test_valid_iri_that_matches_nothing_is_harmless(db):
 def test_integer_parameter_filters(db):
     stored = catalogue.get("severe-toxicities")
     _, grade3 = store.select(db, stored.text, stored.bindings({}))
-    _, grade2 = store.select(db, stored.text, stored.bindings({"min_grade": "2"}))
-    _, grade5 = store.select(db, stored.text, stored.bindings({"min_grade": "5"}))
+    _, grade2 = store.select(db, stored.text, stored.bindings({"mingrade": "2"}))
+    _, grade5 = store.select(db, stored.text, stored.bindings({"mingrade": "5"}))
     assert grade5 == [] and 0 < len(grade3) < len(grade2)
 
 
