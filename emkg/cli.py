@@ -54,8 +54,10 @@ def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> N
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     quotes = "quotes checked against sources" if report.quotes_checked else "quotes NOT checked"
-    click.echo(f"built {report.triples} triples from {report.records} record(s) in {report.seconds:.1f} s; "
-               f"{quotes}; store: {paths.store_dir(report.build_dir)}")
+    click.echo(f"built {report.triples} triples from {report.records} record(s) in {report.seconds:.1f} s "
+               f"({len(report.checked)} checked, {len(report.cached)} from the cache); "
+               f"{quotes}; store: {paths.store_dir(report.build_dir)}; "
+               f"report: {report.build_dir / 'build-report.json'}")
 
 
 @main.command()
