@@ -17,8 +17,9 @@ it just before the switch can still open it); older ones are removed. A build ki
 leaves `current` pointing at a complete version; its scratch folder is removed by the next build.
 
 Tests stop a build at named points with EMKG_BUILD_TEST_POINT=<name>[,<name>...] and
-EMKG_BUILD_TEST_ACTION=exit|pause (exit: os._exit(3), as abrupt as a kill; pause: sleep 30 s so the
-test can SIGKILL it there). Without these variables `test_point` does nothing.
+EMKG_BUILD_TEST_ACTION=exit|pause (exit: os._exit(3), as abrupt as a kill; pause: print "paused at
+<name>" and sleep EMKG_BUILD_TEST_PAUSE seconds, default 30, so the test can SIGKILL it there).
+Without these variables `test_point` does nothing.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def test_point(name: str) -> None:
         return
     if os.environ.get("EMKG_BUILD_TEST_ACTION", "exit") == "pause":
         print(f"paused at {name}", flush=True)
-        time.sleep(30)
+        time.sleep(float(os.environ.get("EMKG_BUILD_TEST_PAUSE", "30")))
     else:
         os._exit(3)
 

@@ -41,13 +41,18 @@ def main() -> None:
 @click.option("--seeds", type=click.Path(path_type=Path), default=None,
               help="folder of source texts to check quotes against (default: ../shared/seeds or $EMKG_SEEDS)")
 @click.option("--no-quote-check", is_flag=True, help="skip checking quotes against the source texts")
-def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> None:
+@click.option("--evidence-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="folder of case records (default: evidence/)")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="records checked in parallel (default: cores)")
+def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool, evidence_dir: Path | None,
+          jobs: int | None) -> None:
     """Build the graph from ontology/ and evidence/, validate it, write build/store and build/release."""
     from emkg.build import BuildFailed
     from emkg.build import build as run_build
 
     try:
-        report = run_build(build_dir, seeds_dir=seeds, check_quotes=not no_quote_check)
+        report = run_build(build_dir, evidence_dir=evidence_dir, seeds_dir=seeds, check_quotes=not no_quote_check,
+                           jobs=jobs)
     except BuildFailed as exc:
         lines = "\n".join(f"  {p}" for p in exc.problems)
         _fail(f"build failed: {exc}\n{lines}", 1)

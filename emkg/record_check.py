@@ -106,7 +106,7 @@ def check_text(data: bytes, name: str) -> dict:
     timings["shacl"] = time.perf_counter() - started
     errors = [str(v) for v in violations if v.severity == "Violation"]
     notes = [str(v) for v in violations if v.severity != "Violation"]
-    source = graph.value(None, EMKG_SOURCE_TEXT)
+    source = next(graph.objects(None, EMKG_SOURCE_TEXT), None)
     if context.seeds_dir is not None and not errors:
         started = time.perf_counter()
         missing, unchecked = missing_quotes(graph, context.seeds_dir)
