@@ -318,3 +318,7 @@ def reason_cmd(build_dir: Path | None, no_explain: bool) -> None:
             who = "HermiT only" if (subject, cls) in hermit else "fast path only"
             click.echo(f"  {who}: {compact(str(subject))} a {compact(str(cls))}", err=True)
         _fail("the fast path and HermiT disagree", 1)
+
+
+if __name__ == "__main__":  # `python -m emkg.cli` (benchmarks, tests) runs the command line too
+    main()
