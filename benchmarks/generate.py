@@ -204,7 +204,8 @@ def cohort(pub: Publication, ids: list[str], counts: dict) -> None:
                 f"        numerator: {numerator}", f"        denominator: {n}",
                 f"        quote: {pub.quote(f'In {pub.slug}, {sentence}.')}")
     pub.add("      - id: f-age", "        measure: emkg:PatientAge", "        statistic: emkg:Median",
-            f"        value: {median}", f"        low: {ages[0]}", f"        high: {ages[-1]}", "        unit: emkg:Year",
+            f"        value: {median}", f"        low: {ages[0]}", f"        high: {ages[-1]}",
+            "        unit: emkg:Year",
             f"        quote: {pub.quote(f'In {pub.slug}, the median age was {median} years.')}")
 
 
@@ -229,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of synthetic patients")
     parser.add_argument("--records", type=Path, required=True, help="folder for the case records")
-    parser.add_argument("--sources", type=Path, default=None, help="folder for the source texts (default DIR/../sources)")
+    parser.add_argument("--sources", type=Path, default=None,
+                        help="folder for the source texts (default: DIR/../sources)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if args.n < 1:
