@@ -226,6 +226,17 @@ def generate(n: int, records: Path, sources: Path, seed: int = 0) -> list[Path]:
     return written
 
 
+def ntriples(n: int, seed: int = 0) -> bytes:
+    """The triples the loader makes of `n` generated patients (no checks): for benchmarks of later steps."""
+    import tempfile
+
+    from loaders.yaml_record import read_record
+
+    with tempfile.TemporaryDirectory() as scratch:
+        files = generate(n, Path(scratch) / "records", Path(scratch) / "sources", seed)
+        return b"".join(read_record(path).graph.serialize(format="nt", encoding="utf-8") for path in files)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of synthetic patients")

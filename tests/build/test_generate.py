@@ -44,7 +44,8 @@ def test_generated_records_build_with_checked_quotes_and_say_synthetic(tmp_path)
     assert report.quotes_checked and report.notes == [] and len(report.checked) == 2
     db = store.open_read_only(paths.store_dir(tmp_path / "build"))
     labels = [row[0].value for row in db.query(
-        "SELECT ?label WHERE { ?p a <https://w3id.org/emkg/Patient> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }")]
+        "SELECT ?label WHERE { ?p a <https://w3id.org/emkg/Patient> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")]
     assert len(labels) == 60 and all(label.startswith("SYNTHETIC") for label in labels)
     kinds = {row[0].value.rsplit("/", 1)[1] for row in db.query(
         "SELECT DISTINCT ?c WHERE { ?f <https://w3id.org/emkg/aboutPatient> ?p ; a ?c }")}
