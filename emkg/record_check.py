@@ -6,6 +6,12 @@ data (its N-Triples, problems and notes as text) so it can be cached on disk and
 processes. SHACL sees the record plus the ontology, not the whole graph: every shape in shapes/ is
 about one record's nodes (a patient's timeline, a fact's quote ...); checks across records run as
 SPARQL on the built store (`emkg.build`).
+
+The QC rules of queries/qc/ also run here, on the record plus the ontology in a small in-memory
+Oxigraph store: a record's references are local ids (the loader resolves them inside the record), so
+every triple of a record is about that record's own nodes or ontology terms, and a rule finds the same
+rows per record as on the whole graph. On the whole graph one of them (fact-without-evidence) took 38 s
+at 1,000 patients, growing with the square of the data; per record it is linear and cached.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ class Context:
     shapes: Graph
     declared: set
     seeds_dir: Path | None  # None: quotes are not checked
+    ontology_nt: bytes = b""  # the ontology as N-Triples, for the per-record QC store
+    qc_rules: list = None  # queries/qc/ rules (emkg.catalogue.StoredQuery)
 
 
 _context: Context | None = None
@@ -33,11 +41,12 @@ _context: Context | None = None
 def prepare(ontology_dir: Path | None, shapes_dir: Path | None, seeds_dir: Path | None) -> Context:
     """Parse the ontology and shapes once for this process (a pool initializer)."""
     global _context
-    from emkg import ontology_qc
+    from emkg import ontology_qc, qc
     from emkg.graph import ontology_graph, shapes_graph
 
     ontology = ontology_graph(ontology_dir)
-    _context = Context(ontology, shapes_graph(shapes_dir), ontology_qc.declared_terms(ontology), seeds_dir)
+    _context = Context(ontology, shapes_graph(shapes_dir), ontology_qc.declared_terms(ontology), seeds_dir,
+                       ontology.serialize(format="nt", encoding="utf-8"), qc.rules())
     return _context
 
 
@@ -74,6 +83,24 @@ def check_and_cache(path: str, key: str, cache_dir: str) -> dict:
 
 def _failed(name: str, problems: list[str]) -> dict:
     return {"file": name, "ok": False, "problems": problems, "notes": [], "nt": "", "timings": {}}
+
+
+def qc_problems(nt: bytes, name: str, context: Context) -> list[str]:
+    """Rows of the queries/qc/ rules on this record plus the ontology, as problem lines."""
+    import pyoxigraph as ox
+
+    from emkg import store
+
+    db = ox.Store()
+    db.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    db.bulk_load(context.ontology_nt, format=ox.RdfFormat.N_TRIPLES)
+    problems = []
+    for rule in context.qc_rules:
+        columns, rows = store.select(db, rule.text)
+        for row in rows:
+            shown = ", ".join(f"{c}={v.value if v is not None else ''}" for c, v in zip(columns, row, strict=True))
+            problems.append(f"{name}: QC {rule.name}: {rule.summary}: {shown}")
+    return problems
 
 
 def check_text(data: bytes, name: str) -> dict:
@@ -118,5 +145,10 @@ def check_text(data: bytes, name: str) -> dict:
     started = time.perf_counter()
     nt = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     timings["serialise"] = time.perf_counter() - started
+    started = time.perf_counter()
+    errors = qc_problems(nt.encode("utf-8"), name, context)
+    timings["qc"] = time.perf_counter() - started
+    if errors:
+        return _failed(name, errors)
     return {"file": name, "ok": True, "problems": [], "notes": notes, "nt": nt,
             "source_text": str(source) if source is not None else None, "timings": timings}
