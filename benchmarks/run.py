@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import math
 import multiprocessing
@@ -255,10 +256,8 @@ def virtuoso_times(build_dir: Path, work: Path, runs: int, cap_s: float) -> tupl
             def run(t=text):
                 return len(virtuoso.sparql(t, graph=GRAPH, timeout=cap_s)["results"]["bindings"])
             entry = {"ms": None, "rows": None}
-            try:
+            with contextlib.suppress(OSError):  # a timeout (over the cap) or a refused query: no figure
                 entry["ms"], entry["rows"] = median_ms(run, runs)
-            except OSError:  # a timeout (over the cap) or a refused query
-                pass
             out[name] = entry
         version = virtuoso.sql("SELECT sys_stat('st_dbms_ver');").strip().splitlines()[-1:]
     return out, (version[0].strip() if version else "?")
