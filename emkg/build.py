@@ -116,13 +116,14 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
                 shutil.copyfileobj(part, out)
     db = ox.Store(str(scratch / "store"))
     db.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES)
-    merged.unlink()
-    release.add_with_labels(db, _canonical_ontology(build_dir, context))
+    ontology_nt = scratch / "ontology.nt"
+    ontology_nt.write_bytes(_canonical_ontology(build_dir, context))
+    release.add_with_labels(db, ontology_nt.read_bytes())
     timings["load"] = time.perf_counter() - step
     buildswitch.test_point("loaded")
 
     step = time.perf_counter()
-    inferred = _reason(db, context.ontology)
+    inferred = _reason(db, context.ontology, scratch / "inferred.nt")
     timings["reasoning"] = time.perf_counter() - step
     step = time.perf_counter()
     qc_problems = _cross_record_checks(db)
@@ -133,7 +134,9 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
         raise failure
 
     step = time.perf_counter()
-    release.write(db, scratch / "release")
+    release.write(db, scratch / "release", [merged, ontology_nt, scratch / "inferred.nt"])
+    for part in (merged, ontology_nt, scratch / "inferred.nt"):
+        part.unlink()
     triples = len(db)
     db.flush()
     db.optimize()
@@ -232,15 +235,20 @@ def _check_records(build_dir: Path, files: list[Path], context: record_check.Con
     return status, results
 
 
-def _reason(db, ontology) -> int:
-    """The fast rule path on the store: defined-class types, each also marked emkg:inferredType."""
+def _reason(db, ontology, written: Path) -> int:
+    """The fast rule path on the store: defined-class types, each also marked emkg:inferredType; the
+    added triples are also written to `written` (N-Triples) for the release files."""
     import pyoxigraph as ox
 
     from emkg.reason import INFERRED_TYPE, compile_rules, materialise
 
     inferred = materialise(db, compile_rules(ontology))
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     marker = ox.NamedNode(str(INFERRED_TYPE))
-    db.extend(ox.Quad(ox.NamedNode(str(s)), marker, ox.NamedNode(str(c))) for s, c in inferred)
+    triples = [ox.Triple(ox.NamedNode(str(s)), p, ox.NamedNode(str(c))) for s, c in sorted(inferred)
+               for p in (rdf_type, marker)]
+    db.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples if t.predicate == marker)
+    ox.serialize(triples, str(written), ox.RdfFormat.N_TRIPLES)
     return len(inferred)
 
 
