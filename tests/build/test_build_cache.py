@@ -73,6 +73,14 @@ def test_release_files_are_the_same_bytes_fresh_or_from_the_cache(tmp_path, seed
     nt = (paths.release_dir(tmp_path / "a") / "emkg.nt").read_text(encoding="utf-8").splitlines()
     assert nt == sorted(nt)
     assert any(line.startswith("_:") for line in nt)  # the ontology's restrictions, canonically labelled
+    # the release is what the store holds, literal for literal (e.g. decimals in Oxigraph's canonical form)
+    import pyoxigraph as ox
+
+    from emkg import store
+
+    db = store.open_read_only(paths.store_dir(tmp_path / "a"))
+    dumped = db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8").splitlines()
+    assert sorted(dumped) == nt
 
 
 def test_a_record_deleted_while_the_build_reads_it_is_a_problem_line(tmp_path, seeds_dir, monkeypatch):
