@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import shlex
 import statistics
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from emkg import catalogue, paths, store  # noqa: E402
+
+sys.path.insert(0, str(HERE))
+import machine  # noqa: E402
 
 TARGET_MS = 100.0
 CASES_FILE = HERE.parent / "tests" / "queries" / "param_cases.json"
@@ -56,15 +55,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--build-dir", type=Path, default=None)
     args = parser.parse_args()
+    load_before = machine.load_average()
     db = store.open_read_only(paths.store_dir(args.build_dir))
     results = [(name, case, *time_case(db, name, params, args.runs)) for name, case, params in cases()]
     slow = [r for r in results if r[2] >= TARGET_MS]
-    command = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(__file__, HERE.parent), *sys.argv[1:]])
     lines = [
         "# Query benchmark: every catalogue query on the seed graph (embedded Oxigraph store)", "",
-        f"Command (after `emkg build`): `{command}`", "",
-        f"Date {date.today().isoformat()}; Python {platform.python_version()}; {platform.machine()}, "
-        f"{os.cpu_count()} CPU(s) shared with other jobs; {args.runs} timed runs per case after one warm-up.", "",
+        "Written by `benchmarks/bench_queries.py` (after `emkg build`); do not edit by hand.", "",
+        *machine.header_lines(load_before),
+        f"- {args.runs} timed runs per case after one warm-up", "",
         f"Target: median under {TARGET_MS:.0f} ms per query. Result: "
         + ("all under target." if not slow else f"{len(slow)} case(s) over target."), "",
         "| query | parameters | rows | median ms | slowest ms |", "|---|---|---:|---:|---:|",

@@ -46,7 +46,7 @@ def make_store(n: int, work: Path, derived: bool) -> tuple[Path, int, int]:
     db = ox.Store(str(folder))
     db.bulk_load(path=str(paths.BUILD_DIR / "release" / "emkg.nt"), format=ox.RdfFormat.N_TRIPLES)
     db.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
-    added = derive.add_derived(db) if derived else 0
+    added = len(derive.add_derived(db)) if derived else 0
     db.flush()
     db.optimize()
     size = len(db)

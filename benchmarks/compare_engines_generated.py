@@ -34,7 +34,7 @@ def main() -> int:
     db = ox.Store()
     db.bulk_load(path=str(ROOT / "build" / "release" / "emkg.nt"), format=ox.RdfFormat.N_TRIPLES)
     db.bulk_load(input="".join(line + "\n" for line in generate.generate(n)).encode(), format=ox.RdfFormat.N_TRIPLES)
-    print("derived triples added:", derive.add_derived(db), flush=True)
+    print("derived triples added:", len(derive.add_derived(db)), flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         data = Path(scratch) / "data.nt"
         db.dump(str(data), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())

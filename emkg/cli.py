@@ -89,21 +89,28 @@ def main() -> None:
 @click.option("--seeds", type=click.Path(path_type=Path), default=None,
               help="folder of source texts to check quotes against (default: ../shared/seeds or $EMKG_SEEDS)")
 @click.option("--no-quote-check", is_flag=True, help="skip checking quotes against the source texts")
-def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool) -> None:
+@click.option("--evidence-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="folder of case records (default: evidence/)")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="records checked in parallel (default: cores)")
+def build(build_dir: Path | None, seeds: Path | None, no_quote_check: bool, evidence_dir: Path | None,
+          jobs: int | None) -> None:
     """Build the graph from ontology/ and evidence/, validate it, write build/store and build/release."""
     from emkg.build import BuildFailed
     from emkg.build import build as run_build
 
     try:
-        report = run_build(build_dir, seeds_dir=seeds, check_quotes=not no_quote_check)
+        report = run_build(build_dir, evidence_dir=evidence_dir, seeds_dir=seeds, check_quotes=not no_quote_check,
+                           jobs=jobs)
     except BuildFailed as exc:
         lines = "\n".join(f"  {p}" for p in exc.problems)
         _fail(f"build failed: {exc}\n{lines}", 1)  # escaped: the problems quote record values
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     quotes = "quotes checked against sources" if report.quotes_checked else "quotes NOT checked"
-    click.echo(f"built {report.triples} triples from {report.records} record(s) in {report.seconds:.1f} s; "
-               f"{quotes}; store: {paths.store_dir(report.build_dir)}")
+    click.echo(f"built {report.triples} triples from {report.records} record(s) in {report.seconds:.1f} s "
+               f"({len(report.checked)} checked, {len(report.cached)} from the cache); "
+               f"{quotes}; store: {paths.store_dir(report.build_dir)}; "
+               f"report: {report.build_dir / 'build-report.json'}")
 
 
 @main.command()
@@ -647,3 +654,7 @@ def publish_cmd(endpoint: str, graph: str, sql_address: str, user: str, isql_com
         _fail(f"error: {exc}", 1)
     click.echo(f"published {done.triples} triples as <{done.version_graph}>; <{done.graph}> now serves it"
                + (f" (replaced <{done.previous}>)" if done.previous and done.previous != done.version_graph else ""))
+
+
+if __name__ == "__main__":  # `python -m emkg.cli` (benchmarks, tests) runs the command line too
+    main()

@@ -36,32 +36,13 @@ def derived_triples(store: ox.Store, derive_dir: Path | None = None) -> list[ox.
     return sorted(found, key=str)
 
 
-def add_derived(store: ox.Store, derive_dir: Path | None = None) -> int:
-    """Add the derived triples to ``store``'s default graph; returns how many were new."""
+def add_derived(store: ox.Store, derive_dir: Path | None = None) -> list[ox.Triple]:
+    """Add the derived triples to ``store``'s default graph; returns the ones that were new."""
     new = [t for t in derived_triples(store, derive_dir) if not _contains(store, t)]
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in new)
-    return len(new)
+    return new
 
 
 def _contains(store: ox.Store, triple: ox.Triple) -> bool:
     return next(iter(store.quads_for_pattern(triple.subject, triple.predicate, triple.object,
                                              ox.DefaultGraph())), None) is not None
-
-
-def derived_graph(graph):
-    """The derived triples of an rdflib graph, as an rdflib graph (for the current rdflib-based build).
-
-    The graph is copied into an in-memory Oxigraph store, where `add_derived` runs; only the triples it
-    adds come back. Derived triples link IRIs only, so no blank node crosses between the two libraries.
-    """
-    from rdflib import Graph, Literal, URIRef
-
-    db = ox.Store()
-    db.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    out = Graph()
-    for triple in derived_triples(db):
-        obj = triple.object
-        obj = URIRef(obj.value) if isinstance(obj, ox.NamedNode) else Literal(
-            obj.value, lang=obj.language, datatype=None if obj.language else URIRef(obj.datatype.value))
-        out.add((URIRef(triple.subject.value), URIRef(triple.predicate.value), obj))
-    return out

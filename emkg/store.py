@@ -6,6 +6,7 @@ built graph is queried here. This module imports nothing heavy: `emkg query` mus
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -25,10 +26,22 @@ def create(store_dir: Path, ntriples_file: Path) -> None:
     del store  # closes the RocksDB handle before the folder is moved into place
 
 
-def open_read_only(store_dir: Path) -> ox.Store:
-    if not (store_dir / "CURRENT").is_file():
-        raise StoreMissing(f"no built graph at {store_dir}; run `emkg build` first")
-    return ox.Store.read_only(str(store_dir))
+def open_read_only(store_dir: Path, attempts: int = 3) -> ox.Store:
+    """Open the built store. `store_dir` may lead through build/current, which a build switches
+    atomically: the link is resolved first, so one open never mixes files of two builds, and an open
+    that loses a race with the removal of an old build is retried on the new one."""
+    for attempt in range(attempts):
+        resolved = Path(os.path.realpath(store_dir))
+        if not (resolved / "CURRENT").is_file():
+            if attempt + 1 < attempts and os.path.lexists(store_dir):
+                continue
+            raise StoreMissing(f"no built graph at {store_dir}; run `emkg build` first")
+        try:
+            return ox.Store.read_only(str(resolved))
+        except OSError:
+            if attempt + 1 == attempts:
+                raise
+    raise StoreMissing(f"no built graph at {store_dir}; run `emkg build` first")
 
 
 def select(store: ox.Store, query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None

@@ -20,9 +20,13 @@ def release_graph(build_dir: Path) -> Graph:
     return Graph().parse(paths.release_dir(build_dir) / "emkg.nt", format="nt")
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+def digest(build_dir: Path) -> dict[str, str]:
+    """The build readers see (build/current: its version, store and release files); the cache and the
+    report of the last attempt live beside it and may change."""
+    folder = (build_dir / "current").resolve()
+    files = {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {"version": folder.name, **files}
 
 
 def test_two_builds_give_isomorphic_graphs(built, tmp_path, seeds_dir):

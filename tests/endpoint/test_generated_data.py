@@ -31,7 +31,7 @@ def generated(built, virtuoso):
     db.bulk_load(path=str(paths.release_dir(built) / "emkg.nt"), format=ox.RdfFormat.N_TRIPLES)
     lines = "".join(line + "\n" for line in generate.generate(GENERATED_PATIENTS))
     db.bulk_load(input=lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    added = derive.add_derived(db)
+    added = len(derive.add_derived(db))
     assert added > GENERATED_PATIENTS  # every generated patient gets derived links (fact kinds at least)
     data = virtuoso.folder / "generated.nt"  # the server's own folder is in its DirsAllowed
     db.dump(str(data), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
