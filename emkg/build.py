@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from emkg import buildcache, buildswitch, paths, record_check
+from emkg import buildcache, buildswitch, paths, progress, record_check
 from emkg.release import RELEASE_FILES  # noqa: F401 (the release files, re-exported for callers)
 
 REPORT_FILE = "build-report.json"
@@ -230,11 +230,13 @@ def _check_records(build_dir: Path, files: list[Path], context: record_check.Con
     cache_dir = str(cache.folder)
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:
-        done = [record_check.check_and_cache(str(p), k, cache_dir) for p, k in todo]
+        done = list(progress.track((record_check.check_and_cache(str(p), k, cache_dir) for p, k in todo),
+                                   "checking records", total=len(todo)))
     else:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(record_check.check_and_cache, [str(p) for p, _ in todo], [k for _, k in todo],
-                                 [cache_dir] * len(todo)))
+            checked = pool.map(record_check.check_and_cache, [str(p) for p, _ in todo], [k for _, k in todo],
+                               [cache_dir] * len(todo))
+            done = list(progress.track(checked, "checking records", total=len(todo)))
     for (path, key), result in zip(todo, done, strict=True):
         status[path.name] = "checked" if result["ok"] else "failed"
         results[path.name] = {**result, "key": key}

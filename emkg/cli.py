@@ -260,7 +260,7 @@ def validate_cmd(files: tuple[Path, ...], fmt: str, source_text: Path | None, ev
     the source text, duplicates. Exit 0: all valid; 1: a case is invalid (each problem names case, field
     and line); 2: unusable input.
     """
-    from emkg import report
+    from emkg import progress, report
     from emkg.validate import Context, validate_file
 
     given = {}
@@ -270,7 +270,7 @@ def validate_cmd(files: tuple[Path, ...], fmt: str, source_text: Path | None, ev
         except (OSError, UnicodeDecodeError) as exc:
             _fail(f"error: --source-text: {exc}", 2)
     context = Context(evidence_dir=evidence_dir, source_texts=given)
-    outcomes = [validate_file(path, context) for path in files]
+    outcomes = [validate_file(path, context) for path in progress.track(files, "validating")]
     render = {"text": report.text, "json": report.as_json, "turtle": report.turtle}[fmt]
     # the report quotes submitted values: escape control characters (\\uXXXX keeps JSON and Turtle valid)
     _echo(render(outcomes), nl=False, unicode_escapes=fmt != "text")

@@ -98,7 +98,9 @@ def write_tables(store: ox.Store, out_dir: Path) -> list[Path]:
     """One <table>.csv per entry of TABLES in `out_dir` (created); returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, cls in TABLES.items():
+    from emkg import progress
+
+    for name, cls in progress.track(list(TABLES.items()), "writing tables"):
         header, rows = table(store, cls)
         path = out_dir / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:

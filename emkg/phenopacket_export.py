@@ -42,7 +42,9 @@ def export_phenopackets(graph: Graph, out_dir: Path) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for patient in sorted(graph.subjects(RDF.type, _p("emkg:Patient"))):
+    from emkg import progress
+
+    for patient in progress.track(sorted(graph.subjects(RDF.type, _p("emkg:Patient"))), "writing Phenopackets"):
         packet = _Packet(graph, patient).build()
         text = json.dumps(packet, indent=2, ensure_ascii=False) + "\n"
         Parse(text, Phenopacket())  # the official package must read what we write

@@ -157,10 +157,10 @@ def _validate_records(conversion: Conversion, name: str, fmt: str, context: Cont
         _add(outcome, _problem_detail(warning, "Warning", whole))
     for problem in conversion.problems:
         _add(outcome, _problem_detail(problem, "Violation", whole))
-    from emkg import record_checks
+    from emkg import progress, record_checks
 
     data_graph, locations, record_paths, unknown_terms = Graph(), {}, {}, set()
-    for record in conversion.records:
+    for record in progress.track(conversion.records, f"reading {name}"):
         unsafe = record_checks.safety(record.data)
         for finding in unsafe:
             _add_finding(outcome, record, finding, name)

@@ -38,3 +38,32 @@ def test_environment_switch_silences_it(monkeypatch):
     stream = Terminal()
     assert list(progress.track([1, 2], "counting", stream=stream)) == [1, 2]
     assert stream.getvalue() == ""
+
+
+def test_build_shows_its_record_checks_on_a_terminal(monkeypatch, tmp_path, seeds_dir):
+    from emkg.build import build
+
+    monkeypatch.delenv("EMKG_NO_PROGRESS", raising=False)
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    build(tmp_path / "build", seeds_dir=seeds_dir, jobs=1)
+    assert "checking records" in terminal.getvalue()
+
+
+def test_validate_reports_its_files_to_the_bar(monkeypatch):
+    from click.testing import CliRunner
+
+    from emkg.cli import main
+    from tests.conftest import RECORDS
+
+    seen = []
+    original = progress.track
+
+    def recording(items, description, *args, **kwargs):
+        seen.append(description)
+        return original(items, description, *args, **kwargs)
+
+    monkeypatch.setattr(progress, "track", recording)
+    result = CliRunner().invoke(main, ["validate", str(RECORDS / "valid" / "minimal-case.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "validating" in seen
