@@ -19,7 +19,8 @@ MINIMAL = TESTS / "records" / "valid" / "minimal-case.yaml"
 
 # example -> (field, line, words of the message)
 EXPECTED = {
-    "RelapseTimingShape-relapse-before-the-infusion-it-follows.yaml": ("patients[0].facts[1].day", 26, "before that therapy"),
+    "RelapseTimingShape-relapse-before-the-infusion-it-follows.yaml": ("patients[0].facts[1].day", 26,
+                                                                       "before that therapy"),
     "AnchorOrderShape-day-and-order-disagree.yaml": ("patients[0].facts[3].order", 39, "disagree"),
     "AbsentFactShape-absent-crs-with-a-grade.yaml": ("patients[0].facts[3].grade", 40, "absent"),
     "IsolatedRelapseShape-isolated-relapse-marked-marrow-involved.yaml":
