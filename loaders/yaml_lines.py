@@ -61,6 +61,8 @@ def load(text: str) -> tuple[Any, dict[Path, int]]:
         node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's scanner reads flow collections ahead
+            raise YamlError(f"YAML nested deeper than {MAX_NESTING} levels", line) from None
         raise YamlError(f"not valid YAML: {exc.problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"not valid YAML: {exc}") from None

@@ -35,6 +35,9 @@ PROGRAM_ROOTS = tuple(str(p) for p in {Path(sys.prefix).resolve(), Path(sys.base
                                        (paths.PROJECT_ROOT / "emkg").resolve(),
                                        (paths.PROJECT_ROOT / "loaders").resolve(), paths.ONTOLOGY_DIR.resolve(),
                                        paths.SHAPES_DIR.resolve(), paths.QUERIES_DIR.resolve()})
+# Data that validate and submit read by design: the curated records (duplicates are checked against them)
+# and the source-text folders (quotes are checked against them). Nothing else of the machine's.
+PROGRAM_ROOTS += tuple(str(p.resolve()) for p in (paths.EVIDENCE_DIR, *paths.source_text_dirs()))
 MEASURED: list[dict] = []  # every run of the session, for the summary printed by conftest.py
 
 

@@ -24,10 +24,10 @@ PARAMS = {
     "escape-sequence": ("site", "UBERON:\x1b[2J\x1b]0;owned\x07", "control character"),
     "invalid-utf8": ("site", b"UBERON:\xff\xfe", "not valid UTF-8"),
     "newline-injection": ("site", "UBERON:1> } DROP ALL ; #\n", "control character"),
-    "unknown-prefix": ("site", "EVIL:1", "unknown prefix"),
-    "not-a-curie": ("site", "} DROP ALL {", "not a CURIE"),
-    "space-in-curie": ("site", "UBERON:1 2", "not a CURIE"),
-    "empty-value": ("site", "", "not a CURIE"),
+    "unknown-prefix": ("site", "EVIL:1", "nor a CURIE with a known prefix"),
+    "not-a-curie": ("site", "} DROP ALL {", "nor a CURIE with a known prefix"),
+    "space-in-curie": ("site", "UBERON:1 2", "nor a CURIE with a known prefix"),
+    "empty-value": ("site", "", "nor a CURIE with a known prefix"),
     "unknown-parameter": ("nope", "1", "nope"),
     "control-in-name": ("si\x1bte", "UBERON:1", "control character"),
 }
@@ -44,8 +44,8 @@ def test_hostile_parameter_is_refused(case, built, tmp_path):
 
 
 TYPED = {
-    "integer-5000-digits": ("severe-toxicities", "min_grade", "9" * 5000, "not a whole number"),
-    "integer-with-injection": ("severe-toxicities", "min_grade", "3 } DROP ALL {", "not a whole number"),
+    "integer-5000-digits": ("severe-toxicities", "mingrade", "9" * 5000, "not a whole number"),
+    "integer-with-injection": ("severe-toxicities", "mingrade", "3 } DROP ALL {", "not a whole number"),
     "allowed-list-injection": ("second-car-t-infusions", "kind", "} DROP ALL", "not one of"),
     "catastrophic-regex-value": ("second-car-t-infusions", "kind", "(a+)+$" + "a" * 40 + "!", "not one of"),
     "iri-file-scheme": ("patient-timeline", "patient", "file:///etc/passwd", "neither an absolute http(s) IRI"),
