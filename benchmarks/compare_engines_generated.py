@@ -33,7 +33,7 @@ def main() -> int:
     n, names = int(sys.argv[1]), sys.argv[2:] or list(catalogue.catalogue())
     db = ox.Store()
     db.bulk_load(path=str(ROOT / "build" / "release" / "emkg.nt"), format=ox.RdfFormat.N_TRIPLES)
-    db.bulk_load(input="".join(line + "\n" for line in generate.generate(n)).encode(), format=ox.RdfFormat.N_TRIPLES)
+    db.bulk_load(input=generate.ntriples(n), format=ox.RdfFormat.N_TRIPLES)
     print("derived triples added:", len(derive.add_derived(db)), flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         data = Path(scratch) / "data.nt"

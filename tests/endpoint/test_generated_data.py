@@ -1,42 +1,46 @@
 """Every stored query gives the same rows on Oxigraph and on Virtuoso for generated data, not only the seeds.
 
-The session's seed build plus GENERATED_PATIENTS synthetic patients (benchmarks/generate.py, fixed seed)
-and the derived helper triples (emkg.derive, as the build adds them) are put in an in-memory Oxigraph
-store, written out as N-Triples and loaded into the session's private Virtuoso as a graph of their own.
+The seed records plus the records of GENERATED_PATIENTS synthetic patients (benchmarks/generate.py, fixed
+seed, with their synthetic source texts) are built by the real `emkg build` (derived helper links
+included); the build's store is compared with its release file loaded into the session's private Virtuoso
+as a graph of its own.
 The size is what CI affords in seconds. (At 10,000 patients Virtuoso 7.2 dropped four seed cohort rows of
 relapses-at-site with its former zero-length path; see that query's comment.)
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import pyoxigraph as ox
 import pytest
 from test_virtuoso import comparable, group_concat_columns
 
-from emkg import catalogue, derive, paths, remote, store
+from emkg import catalogue, paths, remote, store
+from emkg.build import build
 
 sys.path.insert(0, str(paths.PROJECT_ROOT / "benchmarks"))
-import generate  # noqa: E402  (benchmarks/generate.py: synthetic patients as N-Triples)
+import generate  # noqa: E402  (benchmarks/generate.py: synthetic patients as case records)
 
 GENERATED_PATIENTS = 300
 GENERATED_GRAPH = "https://w3id.org/emkg/test/generated-graph"
 
 
 @pytest.fixture(scope="module")
-def generated(built, virtuoso):
-    """(embedded store, Virtuoso graph) holding the seed release + the generated patients + derived triples."""
-    db = ox.Store()
-    db.bulk_load(path=str(paths.release_dir(built) / "emkg.nt"), format=ox.RdfFormat.N_TRIPLES)
-    lines = "".join(line + "\n" for line in generate.generate(GENERATED_PATIENTS))
-    db.bulk_load(input=lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    added = len(derive.add_derived(db))
-    assert added > GENERATED_PATIENTS  # every generated patient gets derived links (fact kinds at least)
+def generated(tmp_path_factory, seeds_dir, virtuoso):
+    """The built store of the seed records + the generated records; Virtuoso holds its release file."""
+    work = tmp_path_factory.mktemp("generated")
+    evidence, sources = work / "evidence", work / "sources"
+    shutil.copytree(paths.EVIDENCE_DIR, evidence, ignore=shutil.ignore_patterns("README.md", ".*"))
+    shutil.copytree(seeds_dir, sources)
+    generate.generate(GENERATED_PATIENTS, evidence, sources)
+    report = build(work / "build", evidence_dir=evidence, seeds_dir=sources)
+    assert report.quotes_checked and report.derived > GENERATED_PATIENTS  # derived links for every patient
     data = virtuoso.folder / "generated.nt"  # the server's own folder is in its DirsAllowed
-    db.dump(str(data), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    shutil.copyfile(paths.release_dir(work / "build") / "emkg.nt", data)
     virtuoso.load_ntriples(data, GENERATED_GRAPH)
-    return db
+    return ox.Store.read_only(str(paths.store_dir(work / "build")))
 
 
 @pytest.mark.parametrize("name", sorted(catalogue.catalogue()))
