@@ -9,10 +9,18 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Graph, URIRef
+from support.owlapi import ensure_java
 
 from emkg import paths, reason
 from emkg.graph import evidence_graph, ontology_graph, record_files
 from emkg.namespaces import EMKG, IAO_DEFINITION
+
+
+@pytest.fixture(scope="module", autouse=True)
+def java() -> str:
+    """HermiT runs on Java: installed by the test set-up when missing (a failure, never a skip)."""
+    return ensure_java()
+
 
 T = EMKG + "test/"
 PREFIXES = """

@@ -34,6 +34,16 @@ def _apt_install(*packages: str) -> None:
             raise OwlApiMissing(f"{' '.join(command)} failed: {done.stderr.strip()[-500:]}")
 
 
+def ensure_java() -> str:
+    """A `java` for HermiT (owlready2's reasoner), installing the JDK with apt-get if there is none."""
+    if shutil.which("java") is None:
+        _apt_install("openjdk-17-jdk-headless")
+    java = shutil.which("java")
+    if java is None:
+        raise OwlApiMissing("apt-get ran but java is still missing")
+    return java
+
+
 def ensure_owlapi() -> str:
     """The `java` launcher that can run the checker, installing the JDK and libowlapi-java if missing."""
     if shutil.which("javac") is None:  # the single-file source launcher needs the JDK's compiler
