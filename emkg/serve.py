@@ -32,6 +32,18 @@ PAGE_POLICY = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 's
                "font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 
+# Why a query was not answered -> the HTTP status it gets (each exception class exactly, no subclasses).
+REFUSAL_STATUS: dict[type[Exception], HTTPStatus] = {
+    serve_guard.QueryRefused: HTTPStatus.FORBIDDEN,
+    serve_guard.QuerySyntaxError: HTTPStatus.BAD_REQUEST,
+    serve_workers.NotAcceptable: HTTPStatus.NOT_ACCEPTABLE,
+    serve_workers.QueryTimeout: HTTPStatus.SERVICE_UNAVAILABLE,
+    serve_workers.ServerBusy: HTTPStatus.SERVICE_UNAVAILABLE,
+    serve_workers.TooManyResults: HTTPStatus.INSUFFICIENT_STORAGE,
+    serve_workers.QueryFailed: HTTPStatus.BAD_REQUEST,
+}
+
+
 class HttpError(Exception):
     def __init__(self, status: HTTPStatus, message: str):
         super().__init__(message)
@@ -126,20 +138,8 @@ class EndpointHandler(BaseHTTPRequestHandler):
     def _run(self, text: str, stored: bool = False) -> None:
         try:
             answer = self.server.pool.run(text, self.headers.get("Accept"), stored)
-        except serve_guard.QueryRefused as exc:
-            raise HttpError(HTTPStatus.FORBIDDEN, str(exc)) from None
-        except serve_guard.QuerySyntaxError as exc:
-            raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
-        except serve_workers.NotAcceptable as exc:
-            raise HttpError(HTTPStatus.NOT_ACCEPTABLE, str(exc)) from None
-        except serve_workers.QueryTimeout as exc:
-            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, str(exc)) from None
-        except serve_workers.ServerBusy as exc:
-            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, str(exc)) from None
-        except serve_workers.TooManyResults as exc:
-            raise HttpError(HTTPStatus.INSUFFICIENT_STORAGE, str(exc)) from None
-        except serve_workers.QueryFailed as exc:
-            raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
+        except tuple(REFUSAL_STATUS) as exc:
+            raise HttpError(REFUSAL_STATUS[type(exc)], str(exc)) from None
         charset = "; charset=utf-8" if answer.media_type.startswith("text/") else ""
         self._send(HTTPStatus.OK, answer.media_type + charset, answer.body)
 
