@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.records import edited_copy
 
 from emkg.cli import main
 from emkg.submit import submit
@@ -55,13 +56,7 @@ def test_each_mistake_is_refused_once_at_its_field_and_line(name, tmp_path):
 
 
 def record(tmp_path: Path, name: str, **replacements: str) -> Path:
-    text = MINIMAL.read_text(encoding="utf-8")
-    for old, new in replacements.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return edited_copy(MINIMAL.read_text(encoding="utf-8"), tmp_path / name, replacements)
 
 
 def test_a_resubmission_without_doi_or_pmid_under_another_id_is_a_duplicate(tmp_path):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.records import edited_copy
 
 from emkg.build import build
 from emkg.cli import main
@@ -31,12 +32,7 @@ def run(*args):
 
 def case(tmp_path: Path, name: str = "case.yaml", **replacements: str) -> Path:
     text = MINIMAL.read_text(encoding="utf-8").replace('quote: "A test case."', 'quote: "We report a test case."')
-    for old, new in replacements.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return edited_copy(text, tmp_path / name, replacements)
 
 
 def source(tmp_path: Path) -> Path:

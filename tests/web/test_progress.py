@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from emkg import progress
 
@@ -54,7 +55,8 @@ def test_validate_reports_its_files_to_the_bar(monkeypatch):
     from click.testing import CliRunner
 
     from emkg.cli import main
-    from tests.conftest import RECORDS
+
+    example = Path(__file__).parents[1] / "records" / "valid" / "minimal-case.yaml"
 
     seen = []
     original = progress.track
@@ -64,6 +66,6 @@ def test_validate_reports_its_files_to_the_bar(monkeypatch):
         return original(items, description, *args, **kwargs)
 
     monkeypatch.setattr(progress, "track", recording)
-    result = CliRunner().invoke(main, ["validate", str(RECORDS / "valid" / "minimal-case.yaml")])
+    result = CliRunner().invoke(main, ["validate", str(example)])
     assert result.exit_code == 0, result.output
     assert "validating" in seen
