@@ -6,7 +6,9 @@ use (the column is the property's local name: ``hasSite``, ``aboutPatient``, ``d
 column holding IRIs gets a ``<column>_label`` column beside it with the ``rdfs:label`` of each value, in the
 same order (empty where a value has no label). A property with several values on one individual (a relapse at
 two sites) keeps them in one cell, sorted and joined with `` | ``; a missing value is an empty cell. Literals
-are written as their lexical form (numbers as numbers, booleans as true/false). The evidence quotes
+are written as their lexical form (numbers as numbers, booleans as true/false); a text cell that a spreadsheet
+would run as a formula (starting with ``=``, ``+``, ``-`` or ``@`` and not a number) starts with ``'``, as in
+``emkg query --format csv``. The evidence quotes
 (``hasEvidence``) and the ontology's own bookkeeping (``inferredType``) are left out: they are their own
 tables in the RDF exports.
 """
@@ -20,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from emkg.namespaces import EMKG, compact
+from emkg.output import spreadsheet_safe
 
 # table name -> emkg class whose individuals (subclasses included) are its rows
 TABLES: dict[str, str] = {
@@ -106,6 +109,6 @@ def write_tables(store: ox.Store, out_dir: Path) -> list[Path]:
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({column: spreadsheet_safe(cell) for column, cell in row.items()} for row in rows)
         written.append(path)
     return written

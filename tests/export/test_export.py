@@ -162,3 +162,20 @@ def test_phenopacket_export_writes_one_official_packet_per_patient(built, store,
 def test_phenopacket_export_without_a_folder_is_a_usage_error(built):
     result = CliRunner().invoke(main, ["export", "--format", "phenopacket", "--build-dir", str(built)])
     assert result.exit_code == 2 and "name a folder" in result.output
+
+
+def test_csv_tables_neutralise_formula_text_but_keep_negative_numbers(tmp_path):
+    from emkg.export_tables import write_tables
+
+    emkg = "https://w3id.org/emkg/"
+    store = ox.Store()
+    relapse = ox.NamedNode(emkg + "example/relapse-1")
+    store.add(ox.Quad(relapse, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode(emkg + "Relapse")))
+    store.add(ox.Quad(relapse, ox.NamedNode(emkg + "finding"), ox.Literal('=HYPERLINK("x","y")')))
+    store.add(ox.Quad(relapse, ox.NamedNode(emkg + "dayOffset"),
+                      ox.Literal("-181", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    write_tables(store, tmp_path)
+    frame = pd.read_csv(tmp_path / "relapses.csv", keep_default_na=False)
+    assert frame["finding"].tolist() == ['\'=HYPERLINK("x","y")']
+    assert frame["dayOffset"].tolist() == [-181]
