@@ -115,7 +115,8 @@ def test_not_a_phenopacket_is_unusable(text):
 def with_laterality_and_timing(p):
     p["diseases"][1]["laterality"] = {"id": "HP:0012835", "label": "Left"}
     p["metaData"]["externalReferences"].append(
-        {"id": "EMKG-TIMING", "reference": "#/diseases/1", "description": "about 40 emkg:Day after emkg:RemissionEvent"})
+        {"id": "EMKG-TIMING", "reference": "#/diseases/1",
+         "description": "about 40 emkg:Day after emkg:RemissionEvent"})
 
 
 def test_laterality_and_timing_map_to_the_record():

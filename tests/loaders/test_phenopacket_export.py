@@ -103,5 +103,5 @@ def test_laterality_and_timing_survive_export_and_import(tmp_path):
     assert [d.laterality.id for d in exported.diseases if d.primary_site.id] == ["HP:0012834"]
     relapse = next(f for f in imported(written)["patients"][0]["facts"] if f["type"] == "relapse")
     assert relapse["site_details"] == {"site": "UBERON:0000473", "laterality": "emkg:Right"}
-    assert relapse["timing"] == [{"from_event": "emkg:TransplantEvent", "after": {"value": "18.0", "unit": "emkg:Month"},
-                                  "before": True}]
+    assert relapse["timing"] == [{"from_event": "emkg:TransplantEvent",
+                                  "after": {"value": "18.0", "unit": "emkg:Month"}, "before": True}]
