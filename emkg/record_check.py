@@ -33,6 +33,8 @@ class Context:
     seeds_dir: Path | None  # None: quotes are not checked
     ontology_nt: bytes = b""  # the ontology as N-Triples, for the per-record QC store
     qc_rules: list = None  # queries/qc/ rules (emkg.catalogue.StoredQuery)
+    core_shapes: object = None  # shacl_sparql.SparqlTargets: the shapes pySHACL checks (without the below)
+    sparql_constraints: list = None  # SHACL-SPARQL constraints run on the record's Oxigraph store
 
 
 _context: Context | None = None
@@ -41,12 +43,15 @@ _context: Context | None = None
 def prepare(ontology_dir: Path | None, shapes_dir: Path | None, seeds_dir: Path | None) -> Context:
     """Parse the ontology and shapes once for this process (a pool initializer)."""
     global _context
-    from emkg import ontology_qc, qc
+    from emkg import ontology_qc, qc, shacl_sparql
     from emkg.graph import ontology_graph, shapes_graph
 
     ontology = ontology_graph(ontology_dir)
-    _context = Context(ontology, shapes_graph(shapes_dir), ontology_qc.declared_terms(ontology), seeds_dir,
-                       ontology.serialize(format="nt", encoding="utf-8"), qc.rules())
+    shapes = shapes_graph(shapes_dir)
+    core_shapes, constraints = shacl_sparql.split(shapes)
+    core_shapes = shacl_sparql.SparqlTargets.of(core_shapes)
+    _context = Context(ontology, shapes, ontology_qc.declared_terms(ontology), seeds_dir,
+                       ontology.serialize(format="nt", encoding="utf-8"), qc.rules(), core_shapes, constraints)
     return _context
 
 
@@ -95,15 +100,35 @@ def _as_stored(nt: bytes) -> bytes:
     return db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
-def qc_problems(nt: bytes, name: str, context: Context) -> list[str]:
-    """Rows of the queries/qc/ rules on this record plus the ontology, as problem lines."""
+def record_store(nt: bytes, context: Context):
+    """An in-memory Oxigraph store with the record plus the ontology (the triples pySHACL validates)."""
     import pyoxigraph as ox
-
-    from emkg import store
 
     db = ox.Store()
     db.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
     db.bulk_load(context.ontology_nt, format=ox.RdfFormat.N_TRIPLES)
+    return db
+
+
+def shacl_violations(graph: Graph, db, context: Context, locations: dict) -> list:
+    """The record's SHACL violations, exactly those of `emkg.shacl.validate` with every shape: the core
+    shapes through pySHACL, the SHACL-SPARQL constraints set-based on `db` (`emkg.shacl_sparql`)."""
+    from emkg import shacl_sparql
+    from emkg.shacl import validate
+
+    _, violations, _ = validate(graph, context.core_shapes.resolved(db), context.ontology, locations)
+    violations += shacl_sparql.evaluate(db, context.sparql_constraints, graph, locations)
+    violations.sort(key=lambda v: (v.file or "", v.line or 0, v.focus, v.message))
+    return violations
+
+
+def qc_problems(db, name: str, context: Context) -> list[str]:
+    """Rows of the queries/qc/ rules on the record's store (`record_store`, or the record's N-Triples),
+    as problem lines."""
+    from emkg import store
+
+    if isinstance(db, bytes):
+        db = record_store(db, context)
     problems = []
     for rule in context.qc_rules:
         columns, rows = store.select(db, rule.text)
@@ -117,7 +142,6 @@ def check_text(data: bytes, name: str) -> dict:
     """Every per-record check. Returns {file, ok, problems, notes, nt, source_text, timings}."""
     from emkg import ontology_qc
     from emkg.quotes import missing_quotes
-    from emkg.shacl import validate
     from loaders.yaml_record import RecordInvalid, parse_record
 
     context = _context
@@ -138,8 +162,12 @@ def check_text(data: bytes, name: str) -> dict:
     if undeclared:
         return _failed(name, [str(p) for p in undeclared])
     started = time.perf_counter()
+    nt = _as_stored(graph.serialize(format="nt", encoding="utf-8"))
+    db = record_store(nt, context)
+    timings["serialise"] = time.perf_counter() - started
+    started = time.perf_counter()
     locations = {node: (name, field, line) for node, (field, line) in record.locations.items()}
-    _, violations, _ = validate(graph, context.shapes, context.ontology, locations)
+    violations = shacl_violations(graph, db, context, locations)
     timings["shacl"] = time.perf_counter() - started
     errors = [str(v) for v in violations if v.severity == "Violation"]
     notes = [str(v) for v in violations if v.severity != "Violation"]
@@ -153,12 +181,9 @@ def check_text(data: bytes, name: str) -> dict:
     if errors:
         return _failed(name, errors)
     started = time.perf_counter()
-    nt = _as_stored(graph.serialize(format="nt", encoding="utf-8")).decode("utf-8")
-    timings["serialise"] = time.perf_counter() - started
-    started = time.perf_counter()
-    errors = qc_problems(nt.encode("utf-8"), name, context)
+    errors = qc_problems(db, name, context)
     timings["qc"] = time.perf_counter() - started
     if errors:
         return _failed(name, errors)
-    return {"file": name, "ok": True, "problems": [], "notes": notes, "nt": nt,
+    return {"file": name, "ok": True, "problems": [], "notes": notes, "nt": nt.decode("utf-8"),
             "source_text": str(source) if source is not None else None, "timings": timings}
