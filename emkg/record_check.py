@@ -112,12 +112,14 @@ def record_store(nt: bytes, context: Context):
 
 def shacl_violations(graph: Graph, db, context: Context, locations: dict) -> list:
     """The record's SHACL violations, exactly those of `emkg.shacl.validate` with every shape: the core
-    shapes through pySHACL, the SHACL-SPARQL constraints set-based on `db` (`emkg.shacl_sparql`)."""
+    shapes through pySHACL, the SHACL-SPARQL constraints set-based on `db` (`emkg.shacl_sparql`).
+    `graph` gets the ontology's class axioms added (pySHACL in place): read it before, not after."""
     from emkg import shacl_sparql
     from emkg.shacl import validate
 
-    _, violations, _ = validate(graph, context.core_shapes.resolved(db), context.ontology, locations)
-    violations += shacl_sparql.evaluate(db, context.sparql_constraints, graph, locations)
+    violations = shacl_sparql.evaluate(db, context.sparql_constraints, graph, locations)
+    # pySHACL last and in place: it adds ontology axioms to `graph` (the caller drops it afterwards).
+    violations += validate(graph, context.core_shapes.resolved(db), context.ontology, locations, inplace=True)[1]
     violations.sort(key=lambda v: (v.file or "", v.line or 0, v.focus, v.message))
     return violations
 
@@ -166,16 +168,20 @@ def check_text(data: bytes, name: str) -> dict:
     db = record_store(nt, context)
     timings["serialise"] = time.perf_counter() - started
     started = time.perf_counter()
+    source = next(graph.objects(None, EMKG_SOURCE_TEXT), None)
+    quotes = None
+    if context.seeds_dir is not None:  # before SHACL, which adds ontology axioms to `graph`
+        quotes_started = time.perf_counter()
+        quotes = missing_quotes(graph, context.seeds_dir)
+        timings["quotes"] = time.perf_counter() - quotes_started
+    started = time.perf_counter()
     locations = {node: (name, field, line) for node, (field, line) in record.locations.items()}
     violations = shacl_violations(graph, db, context, locations)
     timings["shacl"] = time.perf_counter() - started
     errors = [str(v) for v in violations if v.severity == "Violation"]
     notes = [str(v) for v in violations if v.severity != "Violation"]
-    source = next(graph.objects(None, EMKG_SOURCE_TEXT), None)
-    if context.seeds_dir is not None and not errors:
-        started = time.perf_counter()
-        missing, unchecked = missing_quotes(graph, context.seeds_dir)
-        timings["quotes"] = time.perf_counter() - started
+    if quotes is not None and not errors:  # quote problems only for a record whose shapes pass
+        missing, unchecked = quotes
         errors += [str(m) for m in missing]
         notes += [f"no source text for {pub}: its quotes were not checked" for pub in unchecked]
     if errors:
