@@ -33,6 +33,7 @@ class Context:
     seeds_dir: Path | None  # None: quotes are not checked
     ontology_nt: bytes = b""  # the ontology as N-Triples, for the per-record QC store
     qc_rules: list = None  # queries/qc/ rules (emkg.catalogue.StoredQuery)
+    rules: list = None  # the fast reasoning rules (emkg.reason.compile_rules)
     core_shapes: object = None  # shacl_sparql.SparqlTargets: the shapes pySHACL checks (without the below)
     sparql_constraints: list = None  # SHACL-SPARQL constraints run on the record's Oxigraph store
 
@@ -45,13 +46,15 @@ def prepare(ontology_dir: Path | None, shapes_dir: Path | None, seeds_dir: Path 
     global _context
     from emkg import ontology_qc, qc, shacl_sparql
     from emkg.graph import ontology_graph, shapes_graph
+    from emkg.reason import compile_rules
 
     ontology = ontology_graph(ontology_dir)
     shapes = shapes_graph(shapes_dir)
     core_shapes, constraints = shacl_sparql.split(shapes)
     core_shapes = shacl_sparql.SparqlTargets.of(core_shapes)
     _context = Context(ontology, shapes, ontology_qc.declared_terms(ontology), seeds_dir,
-                       ontology.serialize(format="nt", encoding="utf-8"), qc.rules(), core_shapes, constraints)
+                       ontology.serialize(format="nt", encoding="utf-8"), qc.rules(), compile_rules(ontology),
+                       core_shapes, constraints)
     return _context
 
 
@@ -191,5 +194,32 @@ def check_text(data: bytes, name: str) -> dict:
     timings["qc"] = time.perf_counter() - started
     if errors:
         return _failed(name, errors)
-    return {"file": name, "ok": True, "problems": [], "notes": notes, "nt": nt.decode("utf-8"),
-            "source_text": str(source) if source is not None else None, "timings": timings}
+    started = time.perf_counter()
+    inferred, derived, added = inferred_and_derived(db, context)
+    timings["reasoning and derived links"] = time.perf_counter() - started
+    return {"file": name, "ok": True, "problems": [], "notes": notes, "nt": (nt + added).decode("utf-8"),
+            "source_text": str(source) if source is not None else None, "timings": timings,
+            "inferred": inferred, "derived": derived}
+
+
+def inferred_and_derived(db, context: Context) -> tuple[int, int, bytes]:
+    """The fast reasoning path's types (rdf:type plus the emkg:inferredType marker) and the derived helper
+    links (queries/derive/) of this record, as N-Triples, with their counts.
+
+    Per record, not on the built store: every rule and every derive query relates nodes of one record
+    (a record's references are local ids, resolved inside the record) and ontology terms, so the union
+    over the records is what the whole graph gives (tests/build/test_incremental.py compares the two),
+    and it is computed in parallel and cached with the record. `db` gets the inferred types added."""
+    import pyoxigraph as ox
+
+    from emkg.derive import derived_triples
+    from emkg.reason import INFERRED_TYPE, materialise
+
+    inferred = materialise(db, context.rules)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    marker = ox.NamedNode(str(INFERRED_TYPE))
+    triples = [ox.Triple(ox.NamedNode(str(s)), p, ox.NamedNode(str(c))) for s, c in sorted(inferred)
+               for p in (rdf_type, marker)]
+    derived = derived_triples(db)
+    out = ox.serialize(triples + derived, format=ox.RdfFormat.N_TRIPLES) or b""
+    return len(inferred), len(derived), out
