@@ -139,7 +139,7 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
 
     step = time.perf_counter()
     parts = [merged, ontology_nt]
-    release.write(db, scratch / "release", parts)
+    release.write(db, scratch / "release", parts, canonical=(merged,))
     for part in parts:
         part.unlink()
     triples = len(db)
