@@ -97,7 +97,8 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
     files = record_files(evidence_dir)
     status, results = _check_records(build_dir, files, context, jobs)
     timings["records"] = time.perf_counter() - step
-    details = {"per_record": [{"file": f.name, "status": status[f.name]} for f in files]}
+    details = {"per_record": [{"file": f.name, "status": status[f.name], "key": results[f.name].get("key")}
+                              for f in files]}
     problems = [p for f in files for p in results[f.name]["problems"]]
     if problems:
         failure = BuildFailed(f"{len(problems)} problem(s) in the curated records; nothing was changed", problems)
@@ -105,8 +106,6 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
         raise failure
     notes += [n for f in files for n in results[f.name]["notes"]]
     buildswitch.test_point("checked")
-
-    import pyoxigraph as ox
 
     from emkg import release
 
@@ -117,11 +116,11 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
         for f in files:
             with open(cache.nt_path(results[f.name]["key"]), "rb") as part:
                 shutil.copyfileobj(part, out)
-    db = ox.Store(str(scratch / "store"))
-    db.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES)
     ontology_nt = scratch / "ontology.nt"
     ontology_nt.write_bytes(_canonical_ontology(build_dir, context))
-    release.add_with_labels(db, ontology_nt.read_bytes())
+    details["ontology_key"] = buildcache.context_hash()
+    db, patched = _store(build_dir, scratch, files, results, details["ontology_key"], cache, merged, ontology_nt)
+    details["store"] = "patched from the previous build" if patched else "loaded"
     timings["load"] = time.perf_counter() - step
     buildswitch.test_point("loaded")
 
@@ -162,6 +161,26 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
     timings["switch"] = time.perf_counter() - step
     _write_report(build_dir, json.loads(_report_content(report, details)))
     return report
+
+
+def _store(build_dir: Path, scratch: Path, files, results, ontology_key: str, cache, merged: Path, ontology_nt: Path):
+    """The new build's store in scratch/store, and whether it was patched (emkg.storepatch) rather than
+    bulk-loaded from every record."""
+    import pyoxigraph as ox
+
+    from emkg import release, storepatch
+
+    keys = {f.name: results[f.name]["key"] for f in files}
+    patch = storepatch.plan(buildswitch.current_version(build_dir), keys, ontology_key, cache.nt_path)
+    if patch is not None:
+        try:
+            return storepatch.apply(scratch / "store", patch, cache.nt_path, ontology_nt.read_bytes()), True
+        except storepatch.NotPatchable:
+            shutil.rmtree(scratch / "store", ignore_errors=True)
+    db = ox.Store(str(scratch / "store"))
+    db.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES)
+    release.add_with_labels(db, ontology_nt.read_bytes())
+    return db, False
 
 
 def _report_content(report: BuildReport, details: dict) -> str:

@@ -75,3 +75,76 @@ def test_per_record_types_and_links_equal_the_whole_graphs_on_generated_records(
     assert {"anchorInfusion", "factKind", "followedByInfusion", "nextInfusion", "productOf"} <= kinds
     assert inferred == whole_inferred
     assert derived == whole_derived
+
+
+def _dump(build_dir: Path) -> list[bytes]:
+    db = store.open_read_only(paths.store_dir(build_dir))
+    return sorted(db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines())
+
+
+def test_a_patched_store_holds_exactly_the_triples_of_a_fresh_build(tmp_path, seeds_dir, monkeypatch):
+    """One record changed (a relapse moved to another site, so its inferred types and derived links
+    change too), one removed, one added: the previous store patched with those records equals a fresh
+    build of the same records, triple for triple, and so do the release files."""
+    import json
+    import shutil
+
+    from build_helpers import SMALL_RECORD
+
+    from emkg import storepatch
+
+    monkeypatch.setattr(storepatch, "MAX_CHANGED_SHARE", 1.0)  # four records: every change patched
+    generated, sources = tmp_path / "generated", tmp_path / "sources"
+    _generate(150, generated, sources, seed=11)
+    shutil.copy(seeds_dir / "000_55fb43ead57bd779.txt", sources)
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    first, second, third = sorted(generated.glob("*.yaml"))
+    for record in (SMALL_RECORD, first, second):
+        shutil.copy(record, evidence / record.name)
+    build(tmp_path / "build", evidence_dir=evidence, seeds_dir=sources)
+
+    changed = evidence / first.name
+    text = changed.read_text(encoding="utf-8")
+    assert "UBERON:0000473" in text
+    changed.write_text(text.replace("UBERON:0000473", "UBERON:0000955"), encoding="utf-8")  # testis -> brain
+    (evidence / second.name).unlink()
+    shutil.copy(third, evidence / third.name)
+    patched = build(tmp_path / "build", evidence_dir=evidence, seeds_dir=sources)
+    report = json.loads((tmp_path / "build" / "build-report.json").read_text(encoding="utf-8"))
+    assert report["store"] == "patched from the previous build"
+    assert sorted(patched.checked) == sorted([first.name, third.name])
+
+    fresh = build(tmp_path / "fresh", evidence_dir=evidence, seeds_dir=sources)
+    report = json.loads((tmp_path / "fresh" / "build-report.json").read_text(encoding="utf-8"))
+    assert report["store"] == "loaded"
+    assert patched.triples == fresh.triples
+    assert _dump(tmp_path / "build") == _dump(tmp_path / "fresh")
+    for name in ("emkg.nt", "emkg.ttl", "emkg.owl"):
+        assert (paths.release_dir(tmp_path / "build") / name).read_bytes() == \
+            (paths.release_dir(tmp_path / "fresh") / name).read_bytes(), name
+
+
+def test_a_triple_another_source_still_states_is_kept(tmp_path):
+    """Patching removes a changed record's triples about its own nodes, but a triple about another node
+    (here an ontology term) stays while the ontology or another record states it."""
+    from emkg import storepatch
+
+    pub = f"{EMKG}publication/r1"
+    term = "<http://purl.obolibrary.org/obo/UBERON_0000473>"
+    label = f'{term} <http://www.w3.org/2000/01/rdf-schema#label> "testis" .'
+    comment = f'{term} <http://www.w3.org/2000/01/rdf-schema#comment> "only r1" .'
+    files = {"old": [f"<{pub}> <{RDF_TYPE}> <{EMKG}Publication> .", f"<{pub}/x> <{EMKG}p> \"1\" .", label, comment],
+             "new": [f"<{pub}> <{RDF_TYPE}> <{EMKG}Publication> .", f"<{pub}/x> <{EMKG}p> \"2\" ."],
+             "other": [label]}
+    for name, lines in files.items():
+        (tmp_path / f"{name}.nt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    previous = ox.Store(str(tmp_path / "previous"))
+    previous.bulk_load(path=str(tmp_path / "old.nt"), format=ox.RdfFormat.N_TRIPLES)
+    previous.bulk_load(path=str(tmp_path / "other.nt"), format=ox.RdfFormat.N_TRIPLES)
+    previous.flush()
+    del previous
+    plan = storepatch.Plan(tmp_path / "previous", ["old"], ["new"], ["other"])
+    db = storepatch.apply(tmp_path / "patched", plan, lambda key: tmp_path / f"{key}.nt", b"")
+    held = sorted(db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode().splitlines())
+    assert held == sorted([files["new"][0], files["new"][1], label])
