@@ -182,15 +182,16 @@ def shape_timings(record: Path) -> tuple[float, list[tuple[str, float]], float]:
 
 # -- queries ---------------------------------------------------------------------------------------
 
-def stored_queries() -> list[tuple[str, str, bool]]:
-    """(name, query text with default parameters bound, is a list query)."""
+def stored_queries() -> list[tuple[str, str, bool, str]]:
+    """(name, query text with default parameters bound, is a list query, the text the embedded store runs)."""
     from emkg import catalogue, store
 
     out = []
     for name, stored in sorted(catalogue.catalogue().items()):
         text = store.bind_values(stored.text, stored.bindings({}))
+        embedded = store.embedded_query(stored.text, stored.bindings({}))  # what `emkg query` runs
         aggregate = re.search(r"\bGROUP\s+BY\b|\(\s*COUNT\s*\(", stored.text, re.IGNORECASE) is not None
-        out.append((name, text, not aggregate))
+        out.append((name, text, not aggregate, embedded))
     return out
 
 
@@ -237,7 +238,7 @@ def oxigraph_times(build_dir: Path, runs: int, cap_s: float) -> dict[str, dict]:
 
     store_dir = str(paths.store_dir(build_dir))
     out = {}
-    for name, text, is_list in stored_queries():
+    for name, _, is_list, text in stored_queries():
         entry = {"list": is_list, "ms": None, "rows": None}
         timed = capped(_oxigraph_query, (store_dir, text, 1), cap_s)
         if timed is not None:
@@ -270,7 +271,7 @@ def virtuoso_times(build_dir: Path, work: Path, runs: int, cap_s: float) -> tupl
     with Virtuoso(folder, [release], server, isql) as virtuoso:
         virtuoso.start()
         virtuoso.load_ntriples(release / "emkg.nt", GRAPH)
-        for name, text, _is_list in stored_queries():
+        for name, text, _is_list, _ in stored_queries():
             def run(t=text):
                 return len(virtuoso.sparql(t, graph=GRAPH, timeout=cap_s)["results"]["bindings"])
             entry = {"ms": None, "rows": None}
@@ -299,7 +300,7 @@ def rdflib_times(build_dir: Path, runs: int) -> dict[str, dict]:
 
     _RDFLIB_GRAPH = Graph().parse(paths.release_dir(build_dir) / "emkg.nt", format="nt")
     out = {}
-    for name, text, _ in stored_queries():
+    for name, text, _, _ in stored_queries():
         times, rows, status = [], None, "ok"
         for _ in range(runs):
             started = time.perf_counter()
