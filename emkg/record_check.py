@@ -45,18 +45,16 @@ _context: Context | None = None
 def prepare(ontology_dir: Path | None, shapes_dir: Path | None, seeds_dir: Path | None) -> Context:
     """Parse the ontology and shapes once for this process (a pool initializer)."""
     global _context
-    from pyshacl.rdfutil.inoculate import inoculate
-
     from emkg import ontology_qc, qc, shacl_sparql
     from emkg.graph import ontology_graph, shapes_graph
     from emkg.reason import compile_rules
+    from emkg.shacl import ontology_axioms
 
     ontology = ontology_graph(ontology_dir)
     shapes = shapes_graph(shapes_dir)
     core_shapes, constraints = shacl_sparql.split(shapes)
     core_shapes = shacl_sparql.SparqlTargets.of(core_shapes)
-    axioms = Graph()
-    inoculate(axioms, ontology)
+    axioms = ontology_axioms(ontology)
     _context = Context(ontology, shapes, ontology_qc.declared_terms(ontology), seeds_dir,
                        ontology.serialize(format="nt", encoding="utf-8"), qc.rules(), compile_rules(ontology),
                        axioms, core_shapes, constraints)

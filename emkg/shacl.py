@@ -67,6 +67,17 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
     return conforms, violations, report
 
 
+def ontology_axioms(ontology: Graph) -> Graph:
+    """The triples pySHACL copies from `ontology` into a data graph before validating it (its
+    `inoculate`: RDFS/OWL classes, properties and axioms). They depend on the ontology only, so a caller
+    validating many graphs can add them itself and pass no ontology."""
+    from pyshacl.rdfutil.inoculate import inoculate
+
+    axioms = Graph()
+    inoculate(axioms, ontology)
+    return axioms
+
+
 @contextlib.contextmanager
 def _sparql_parsed_once():
     """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses it
