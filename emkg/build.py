@@ -6,10 +6,12 @@ Cost grows with the records, not their square:
    record plus the ontology, quotes against its source text), in parallel on every core, and its
    result cached on disk (`emkg.buildcache`) by a hash of the record, the ontology, the shapes and the
    code: a rebuild after one changed record checks that record only.
-2. The records' N-Triples are bulk-loaded into a new Oxigraph store once, with the ontology (its blank
-   nodes canonically labelled); the fast reasoning rules and the checks that need several records (the
-   same publication in two records) run there as SPARQL. The QC rules of queries/qc/ only ever relate
-   nodes of one record, so they run per record in step 1 (see emkg.record_check).
+2. The records' N-Triples (each with its inferred types and derived helper links, computed in step 1:
+   the rules and derive queries only ever relate nodes of one record) are bulk-loaded into a new
+   Oxigraph store once, with the ontology (its blank nodes canonically labelled); the checks that need
+   several records (the same publication in two records) run there as SPARQL. The QC rules of
+   queries/qc/ only ever relate nodes of one record, so they run per record in step 1 too
+   (see emkg.record_check).
 3. Release files are written from the store (`emkg.release`).
 4. The new build becomes current in one atomic step, under a lock (`emkg.buildswitch`).
 
@@ -95,7 +97,8 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
     files = record_files(evidence_dir)
     status, results = _check_records(build_dir, files, context, jobs)
     timings["records"] = time.perf_counter() - step
-    details = {"per_record": [{"file": f.name, "status": status[f.name]} for f in files]}
+    details = {"per_record": [{"file": f.name, "status": status[f.name], "key": results[f.name].get("key")}
+                              for f in files]}
     problems = [p for f in files for p in results[f.name]["problems"]]
     if problems:
         failure = BuildFailed(f"{len(problems)} problem(s) in the curated records; nothing was changed", problems)
@@ -103,8 +106,6 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
         raise failure
     notes += [n for f in files for n in results[f.name]["notes"]]
     buildswitch.test_point("checked")
-
-    import pyoxigraph as ox
 
     from emkg import release
 
@@ -115,20 +116,18 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
         for f in files:
             with open(cache.nt_path(results[f.name]["key"]), "rb") as part:
                 shutil.copyfileobj(part, out)
-    db = ox.Store(str(scratch / "store"))
-    db.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES)
     ontology_nt = scratch / "ontology.nt"
     ontology_nt.write_bytes(_canonical_ontology(build_dir, context))
-    release.add_with_labels(db, ontology_nt.read_bytes())
+    details["ontology_key"] = buildcache.context_hash()
+    db, patched = _store(build_dir, scratch, files, results, details["ontology_key"], cache, merged, ontology_nt)
+    details["store"] = "patched from the previous build" if patched else "loaded"
     timings["load"] = time.perf_counter() - step
     buildswitch.test_point("loaded")
 
-    step = time.perf_counter()
-    inferred = _reason(db, context.ontology, scratch / "inferred.nt")
-    timings["reasoning"] = time.perf_counter() - step
-    step = time.perf_counter()
-    derived = _derive(db, scratch / "derived.nt")  # after the inferred types: fact-kind reads them
-    timings["derived links"] = time.perf_counter() - step
+    # The fast reasoning path's types and the derived helper links came with each record's result
+    # (emkg.record_check.inferred_and_derived): computed per record, in parallel, and cached.
+    inferred = sum(results[f.name].get("inferred", 0) for f in files)
+    derived = sum(results[f.name].get("derived", 0) for f in files)
     step = time.perf_counter()
     qc_problems = _cross_record_checks(db)
     timings["cross-record QC"] = time.perf_counter() - step
@@ -138,15 +137,18 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
         raise failure
 
     step = time.perf_counter()
-    parts = [merged, ontology_nt, scratch / "inferred.nt", scratch / "derived.nt"]
-    release.write(db, scratch / "release", parts)
+    parts = [merged, ontology_nt]
+    release.write(db, scratch / "release", parts, canonical=(merged,))
     for part in parts:
         part.unlink()
     triples = len(db)
-    db.flush()
-    db.optimize()
-    del db  # closes RocksDB before the folder is moved into place
     timings["release"] = time.perf_counter() - step
+    step = time.perf_counter()
+    db.flush()
+    if not patched:  # a patched store keeps the compacted files of the previous build, plus a small new one
+        db.optimize()
+    del db  # closes RocksDB before the folder is moved into place
+    timings["store compaction"] = time.perf_counter() - step
     buildswitch.test_point("released")
 
     report = BuildReport(triples, len(files), build_dir, quote_seeds is not None, 0.0, notes, inferred=inferred,
@@ -162,6 +164,26 @@ def _build(build_dir: Path, scratch: Path, evidence_dir, seeds_dir, check_quotes
     timings["switch"] = time.perf_counter() - step
     _write_report(build_dir, json.loads(_report_content(report, details)))
     return report
+
+
+def _store(build_dir: Path, scratch: Path, files, results, ontology_key: str, cache, merged: Path, ontology_nt: Path):
+    """The new build's store in scratch/store, and whether it was patched (emkg.storepatch) rather than
+    bulk-loaded from every record."""
+    import pyoxigraph as ox
+
+    from emkg import release, storepatch
+
+    keys = {f.name: results[f.name]["key"] for f in files}
+    patch = storepatch.plan(buildswitch.current_version(build_dir), keys, ontology_key, cache.nt_path)
+    if patch is not None:
+        try:
+            return storepatch.apply(scratch / "store", patch, cache.nt_path, ontology_nt.read_bytes()), True
+        except storepatch.NotPatchable:
+            shutil.rmtree(scratch / "store", ignore_errors=True)
+    db = ox.Store(str(scratch / "store"))
+    db.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES)
+    release.add_with_labels(db, ontology_nt.read_bytes())
+    return db, False
 
 
 def _report_content(report: BuildReport, details: dict) -> str:
@@ -241,35 +263,6 @@ def _check_records(build_dir: Path, files: list[Path], context: record_check.Con
         status[path.name] = "checked" if result["ok"] else "failed"
         results[path.name] = {**result, "key": key}
     return status, results
-
-
-def _reason(db, ontology, written: Path) -> int:
-    """The fast rule path on the store: defined-class types, each also marked emkg:inferredType; the
-    added triples are also written to `written` (N-Triples) for the release files."""
-    import pyoxigraph as ox
-
-    from emkg.reason import INFERRED_TYPE, compile_rules, materialise
-
-    inferred = materialise(db, compile_rules(ontology))
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    marker = ox.NamedNode(str(INFERRED_TYPE))
-    triples = [ox.Triple(ox.NamedNode(str(s)), p, ox.NamedNode(str(c))) for s, c in sorted(inferred)
-               for p in (rdf_type, marker)]
-    db.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples if t.predicate == marker)
-    ox.serialize(triples, str(written), ox.RdfFormat.N_TRIPLES)
-    return len(inferred)
-
-
-def _derive(db, written: Path) -> int:
-    """Helper links for the stored queries (emkg.derive: the CONSTRUCTs in queries/derive/), added to the
-    store and written to `written` (N-Triples) for the release files."""
-    import pyoxigraph as ox
-
-    from emkg.derive import add_derived
-
-    added = add_derived(db)
-    ox.serialize(added, str(written), ox.RdfFormat.N_TRIPLES)
-    return len(added)
 
 
 CROSS_RECORD_CHECKS = {

@@ -1,8 +1,9 @@
 """The build cache: one checked record's result on disk, keyed by a content hash.
 
-A record's result (its N-Triples, its notes) depends on the record's bytes, the ontology and its
-imports, the shapes, the emkg code that converts and checks it, and the source text its quotes are
-checked against. The first four are known before the record is read and make the key; the source
+A record's result (its N-Triples with its inferred types and derived links, its notes) depends on the
+record's bytes, the ontology and its imports, the shapes, the QC and derive queries, the emkg code that
+converts and checks it, and the source text its quotes are
+checked against. All but the source text are known before the record is read and make the key; the source
 text is only known after reading, so its name and hash are stored in the entry and compared when the
 entry is used. An entry is written only for a record that passed every check, by write-to-temp and
 rename, so a killed build never leaves a half-written entry that a later build would trust.
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from emkg import paths
 
-FORMAT = "emkg-record-cache/1"
+FORMAT = "emkg-record-cache/2"  # 2: the N-Triples hold the inferred types and derived links
 
 
 def _hash_files(digest, files) -> None:
@@ -43,6 +44,9 @@ def context_hash(ontology_dir: Path | None = None, shapes_dir: Path | None = Non
     _hash_files(digest, extra)
     _hash_files(digest, [ontology_dir / "emkg.ttl", *sorted((ontology_dir / "imports").glob("*.ttl"))])
     _hash_files(digest, sorted((shapes_dir or paths.SHAPES_DIR).glob("*.shacl.ttl")))
+    # a record's result also holds the rows of the QC rules and its derived links
+    for folder in ("qc", "derive"):
+        _hash_files(digest, sorted((paths.QUERIES_DIR / folder).glob("*.rq")))
     return digest.hexdigest()
 
 

@@ -33,6 +33,10 @@ class Context:
     seeds_dir: Path | None  # None: quotes are not checked
     ontology_nt: bytes = b""  # the ontology as N-Triples, for the per-record QC store
     qc_rules: list = None  # queries/qc/ rules (emkg.catalogue.StoredQuery)
+    rules: list = None  # the fast reasoning rules (emkg.reason.compile_rules)
+    ontology_axioms: Graph = None  # what pySHACL copies from the ontology into every data graph
+    core_shapes: object = None  # shacl_sparql.SparqlTargets: the shapes pySHACL checks (without the below)
+    sparql_constraints: list = None  # SHACL-SPARQL constraints run on the record's Oxigraph store
 
 
 _context: Context | None = None
@@ -41,12 +45,19 @@ _context: Context | None = None
 def prepare(ontology_dir: Path | None, shapes_dir: Path | None, seeds_dir: Path | None) -> Context:
     """Parse the ontology and shapes once for this process (a pool initializer)."""
     global _context
-    from emkg import ontology_qc, qc
+    from emkg import ontology_qc, qc, shacl_sparql
     from emkg.graph import ontology_graph, shapes_graph
+    from emkg.reason import compile_rules
+    from emkg.shacl import ontology_axioms
 
     ontology = ontology_graph(ontology_dir)
-    _context = Context(ontology, shapes_graph(shapes_dir), ontology_qc.declared_terms(ontology), seeds_dir,
-                       ontology.serialize(format="nt", encoding="utf-8"), qc.rules())
+    shapes = shapes_graph(shapes_dir)
+    core_shapes, constraints = shacl_sparql.split(shapes)
+    core_shapes = shacl_sparql.SparqlTargets.of(core_shapes)
+    axioms = ontology_axioms(ontology)
+    _context = Context(ontology, shapes, ontology_qc.declared_terms(ontology), seeds_dir,
+                       ontology.serialize(format="nt", encoding="utf-8"), qc.rules(), compile_rules(ontology),
+                       axioms, core_shapes, constraints)
     return _context
 
 
@@ -95,15 +106,40 @@ def _as_stored(nt: bytes) -> bytes:
     return db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
-def qc_problems(nt: bytes, name: str, context: Context) -> list[str]:
-    """Rows of the queries/qc/ rules on this record plus the ontology, as problem lines."""
+def record_store(nt: bytes, context: Context):
+    """An in-memory Oxigraph store with the record plus the ontology (the triples pySHACL validates)."""
     import pyoxigraph as ox
-
-    from emkg import store
 
     db = ox.Store()
     db.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
     db.bulk_load(context.ontology_nt, format=ox.RdfFormat.N_TRIPLES)
+    return db
+
+
+def shacl_violations(graph: Graph, db, context: Context, locations: dict) -> list:
+    """The record's SHACL violations, exactly those of `emkg.shacl.validate` with every shape: the core
+    shapes through pySHACL, the SHACL-SPARQL constraints set-based on `db` (`emkg.shacl_sparql`).
+    `graph` gets the ontology's class axioms added (pySHACL in place): read it before, not after."""
+    from emkg import shacl_sparql
+    from emkg.shacl import validate
+
+    violations = shacl_sparql.evaluate(db, context.sparql_constraints, graph, locations)
+    # pySHACL last and in place, on `graph` plus the ontology axioms it would copy into it itself (its
+    # `inoculate`, which depends on the ontology only: done once per process in `prepare`, it was a fifth
+    # of every record's core validation). The caller drops `graph` afterwards.
+    graph.addN((s, p, o, graph) for s, p, o in context.ontology_axioms)
+    violations += validate(graph, context.core_shapes.resolved(db), None, locations, inplace=True)[1]
+    violations.sort(key=lambda v: (v.file or "", v.line or 0, v.focus, v.message))
+    return violations
+
+
+def qc_problems(db, name: str, context: Context) -> list[str]:
+    """Rows of the queries/qc/ rules on the record's store (`record_store`, or the record's N-Triples),
+    as problem lines."""
+    from emkg import store
+
+    if isinstance(db, bytes):
+        db = record_store(db, context)
     problems = []
     for rule in context.qc_rules:
         columns, rows = store.select(db, rule.text)
@@ -117,7 +153,6 @@ def check_text(data: bytes, name: str) -> dict:
     """Every per-record check. Returns {file, ok, problems, notes, nt, source_text, timings}."""
     from emkg import ontology_qc
     from emkg.quotes import missing_quotes
-    from emkg.shacl import validate
     from loaders.yaml_record import RecordInvalid, parse_record
 
     context = _context
@@ -138,27 +173,59 @@ def check_text(data: bytes, name: str) -> dict:
     if undeclared:
         return _failed(name, [str(p) for p in undeclared])
     started = time.perf_counter()
+    nt = _as_stored(graph.serialize(format="nt", encoding="utf-8"))
+    db = record_store(nt, context)
+    timings["serialise"] = time.perf_counter() - started
+    started = time.perf_counter()
+    source = next(graph.objects(None, EMKG_SOURCE_TEXT), None)
+    quotes = None
+    if context.seeds_dir is not None:  # before SHACL, which adds ontology axioms to `graph`
+        quotes_started = time.perf_counter()
+        quotes = missing_quotes(graph, context.seeds_dir)
+        timings["quotes"] = time.perf_counter() - quotes_started
+    started = time.perf_counter()
     locations = {node: (name, field, line) for node, (field, line) in record.locations.items()}
-    _, violations, _ = validate(graph, context.shapes, context.ontology, locations)
+    violations = shacl_violations(graph, db, context, locations)
     timings["shacl"] = time.perf_counter() - started
     errors = [str(v) for v in violations if v.severity == "Violation"]
     notes = [str(v) for v in violations if v.severity != "Violation"]
-    source = next(graph.objects(None, EMKG_SOURCE_TEXT), None)
-    if context.seeds_dir is not None and not errors:
-        started = time.perf_counter()
-        missing, unchecked = missing_quotes(graph, context.seeds_dir)
-        timings["quotes"] = time.perf_counter() - started
+    if quotes is not None and not errors:  # quote problems only for a record whose shapes pass
+        missing, unchecked = quotes
         errors += [str(m) for m in missing]
         notes += [f"no source text for {pub}: its quotes were not checked" for pub in unchecked]
     if errors:
         return _failed(name, errors)
     started = time.perf_counter()
-    nt = _as_stored(graph.serialize(format="nt", encoding="utf-8")).decode("utf-8")
-    timings["serialise"] = time.perf_counter() - started
-    started = time.perf_counter()
-    errors = qc_problems(nt.encode("utf-8"), name, context)
+    errors = qc_problems(db, name, context)
     timings["qc"] = time.perf_counter() - started
     if errors:
         return _failed(name, errors)
-    return {"file": name, "ok": True, "problems": [], "notes": notes, "nt": nt,
-            "source_text": str(source) if source is not None else None, "timings": timings}
+    started = time.perf_counter()
+    inferred, derived, added = inferred_and_derived(db, context)
+    timings["reasoning and derived links"] = time.perf_counter() - started
+    return {"file": name, "ok": True, "problems": [], "notes": notes, "nt": (nt + added).decode("utf-8"),
+            "source_text": str(source) if source is not None else None, "timings": timings,
+            "inferred": inferred, "derived": derived}
+
+
+def inferred_and_derived(db, context: Context) -> tuple[int, int, bytes]:
+    """The fast reasoning path's types (rdf:type plus the emkg:inferredType marker) and the derived helper
+    links (queries/derive/) of this record, as N-Triples, with their counts.
+
+    Per record, not on the built store: every rule and every derive query relates nodes of one record
+    (a record's references are local ids, resolved inside the record) and ontology terms, so the union
+    over the records is what the whole graph gives (tests/build/test_incremental.py compares the two),
+    and it is computed in parallel and cached with the record. `db` gets the inferred types added."""
+    import pyoxigraph as ox
+
+    from emkg.derive import derived_triples
+    from emkg.reason import INFERRED_TYPE, materialise
+
+    inferred = materialise(db, context.rules)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    marker = ox.NamedNode(str(INFERRED_TYPE))
+    triples = [ox.Triple(ox.NamedNode(str(s)), p, ox.NamedNode(str(c))) for s, c in sorted(inferred)
+               for p in (rdf_type, marker)]
+    derived = derived_triples(db)
+    out = ox.serialize(triples + derived, format=ox.RdfFormat.N_TRIPLES) or b""
+    return len(inferred), len(derived), out

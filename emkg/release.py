@@ -37,21 +37,29 @@ def add_with_labels(store: ox.Store, ntriples: bytes) -> None:
                  for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
 
 
-def write(store: ox.Store, release: Path, sources: list[Path]) -> None:
+def write(store: ox.Store, release: Path, sources: list[Path], canonical: tuple[Path, ...] = ()) -> None:
     """Write the release files of `store`, which was loaded with exactly the triples of `sources`.
 
     Streaming those files through pyoxigraph's canonical N-Triples serialiser is four times faster than
-    dumping the store (1.9 s against 7.6 s at 10,000 patients); that the sorted file holds as many
-    triples as the store is checked, so the two cannot silently disagree.
+    dumping the store (1.9 s against 7.6 s at 10,000 patients); the files named in `canonical` were
+    written by that serialiser already (the records' cached N-Triples) and are copied as they are. That
+    the sorted file holds as many triples as the store is checked, so the two cannot silently disagree.
     """
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
     release.mkdir(parents=True, exist_ok=True)
     unsorted = release / ".unsorted.nt"
     with open(unsorted, "wb") as out:
         for source in sources:
+            if source in canonical:
+                with open(source, "rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 20)
+                continue
             ox.serialize(ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False),
                          out, ox.RdfFormat.N_TRIPLES)
     nt = release / "emkg.nt"
-    subprocess.run(["sort", "-u", "-S", "25%", "-T", str(release), "-o", str(nt), str(unsorted)],
+    subprocess.run(["sort", "-u", "--parallel=2", "-S", "25%", "-T", str(release), "-o", str(nt), str(unsorted)],
                    check=True, env={**os.environ, "LC_ALL": "C"})
     unsorted.unlink()
     with open(nt, "rb") as written:
@@ -59,6 +67,14 @@ def write(store: ox.Store, release: Path, sources: list[Path]) -> None:
     if lines != len(store):
         raise RuntimeError(f"the release holds {lines} triples but the store {len(store)}")
     prefixes = dict(PREFIXES)
-    for name, fmt in (("emkg.ttl", ox.RdfFormat.TURTLE), ("emkg.owl", ox.RdfFormat.RDF_XML)):
+
+    def serialise(name: str, fmt: ox.RdfFormat) -> None:
         triples = ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
         ox.serialize(triples, str(release / name), fmt, prefixes=prefixes)
+
+    # Two threads: pyoxigraph parses and writes without holding the GIL (2.0 s instead of 2.9 s for
+    # both at 1,000 patients); each file is the same bytes as when written alone.
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(serialise, "emkg.ttl", ox.RdfFormat.TURTLE),
+                     pool.submit(serialise, "emkg.owl", ox.RdfFormat.RDF_XML)]:
+            done.result()

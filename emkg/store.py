@@ -47,7 +47,7 @@ def open_read_only(store_dir: Path, attempts: int = 3) -> ox.Store:
 def select(store: ox.Store, query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None
            ) -> tuple[list[str], list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]]:
     """Run a SELECT query with typed parameter bindings (see `bind_values`)."""
-    solutions = store.query(bind_values(query, bindings or {}))
+    solutions = store.query(embedded_query(query, bindings or {}))
     if not isinstance(solutions, ox.QuerySolutions):
         raise ValueError("stored queries must be SELECT queries")
     columns = [variable.value for variable in solutions.variables]
@@ -56,6 +56,31 @@ def select(store: ox.Store, query: str, bindings: dict[str, ox.NamedNode | ox.Li
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_SUBSELECT = re.compile(r"\{\s*SELECT\b([^{}]*?)\bWHERE\s*\{", re.IGNORECASE)
+
+
+def embedded_query(query: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query as the embedded store runs it: parameters bound (`bind_values`), and each parameter's
+    VALUES also put at the start of every sub-SELECT that projects the parameter as such.
+
+    Oxigraph evaluates a subquery on its own before joining it with the rest, so a parameter bound only
+    outside made a grouped subquery count every condition, outcome ... and throw all but one away
+    (toxicity-grade-by-site: 4x slower at 1,000 patients). The rows are the same: the outer VALUES keeps
+    only the parameter's value anyway, and a sub-SELECT that projects ?x computes the rows for x
+    independently of its other values. A projection that re-binds the name (`... AS ?x`) is left alone.
+    Remote endpoints get `bind_values` only (tests/endpoint compares the two on generated data)."""
+    text = bind_values(query, bindings)
+    if not bindings:
+        return text
+
+    def push(match: re.Match) -> str:
+        projection = match.group(1)
+        block = "".join(f" VALUES ?{name} {{ {term} }}" for name, term in sorted(bindings.items())
+                        if re.search(rf"(?<![Aa][Ss] )\?{name}\b", projection)
+                        and not re.search(rf"\b[Aa][Ss]\s+\?{name}\b", projection))
+        return match.group(0) + block
+
+    return _SUBSELECT.sub(push, text)
 
 
 def bind_values(query: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
