@@ -7,6 +7,7 @@ well-formed. IRIs are minted from the record's own ids, so rebuilding gives the 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import decimal
@@ -237,14 +238,14 @@ class _RecordBuilder:
         for detail in details if isinstance(details, list) else [details] if isinstance(details, dict) else []:
             site = detail.get("site") if isinstance(detail, dict) else None
             if isinstance(site, str) and detail.get("involved", True) is not False:
-                try:
+                with contextlib.suppress(CurieError):  # a bad CURIE is reported at the detail's own path
                     self.graph.add((subject, iri("emkg:hasSite"), iri(site.strip())))
-                except CurieError:
-                    pass  # reported at the detail's own path
 
     def check_relapse_kind(self, fact: dict, path: Path) -> None:
         kind, marrow = fact.get("relapse_kind"), fact.get("marrow_involved")
-        if isinstance(kind, str) and isinstance(marrow, bool) and RELAPSE_KIND_MARROW.get(kind.strip(), marrow) != marrow:
+        if not (isinstance(kind, str) and isinstance(marrow, bool)):
+            return
+        if RELAPSE_KIND_MARROW.get(kind.strip(), marrow) != marrow:
             self.problem(path + ("marrow_involved",),
                          f"relapse_kind {kind} says the marrow is {'' if not marrow else 'not '}involved, "
                          f"but marrow_involved is {str(marrow).lower()}", marrow)
