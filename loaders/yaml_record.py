@@ -28,10 +28,6 @@ SCHEMA_ID = "emkg-record/2"  # written by submit and the converters
 SCHEMA_IDS = (SCHEMA_ID, "emkg-record/1")  # read: version 1 is a subset of version 2
 LOCAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 YEAR_MONTH = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
-# A ref field's expected target, where it matters for the meaning of the graph.
-REF_TARGETS = {"relative_to": "car-t-infusion", "product": "product", "members": "patient",
-               "ratio_to": "measurement", "subgroup_of": "finding", "same_patients_as": "finding",
-               "compared_with": "finding"}
 ANCHORED_FIELDS = ("day", "day_min", "day_max")
 # The relapse kinds a marrow_involved value contradicts.
 RELAPSE_KIND_MARROW = {"emkg:IsolatedExtramedullary": False, "emkg:CombinedMarrowExtramedullary": True,
@@ -213,8 +209,9 @@ class _RecordBuilder:
         local = fact.get("id")
         subject = URIRef(f"{patient}/{local}") if isinstance(local, str) and LOCAL_ID.match(local) else None
         fields = schema.COMMON_FACT_FIELDS + part.fields
-        if kind == "relapse" and fact.get("sites") is None and fact.get("site_details"):
-            fields = tuple(dataclasses.replace(f, required=False) if f.name == "sites" else f for f in fields)
+        alternatives = schema.REQUIRED_ONE_OF.get(kind, ())
+        if any(fact.get(name) is not None for name in alternatives):  # one of them is enough
+            fields = tuple(dataclasses.replace(f, required=False) if f.name in alternatives else f for f in fields)
         merged = schema.Part(part.name, part.node_class, fields)
         self.add_part(merged, fact, path, subject)
         if subject is None:
@@ -424,7 +421,7 @@ class _RecordBuilder:
             if found is None:
                 self.problem(path, f"no part of this record has the id {target!r}", target)
                 continue
-            expected = REF_TARGETS.get(spec.name)
+            expected = spec.ref_target  # the kind of part the schema's range names, where it matters
             if expected and found[1] != expected:
                 self.problem(path, f"'{spec.name}' must name a {expected}, but {target!r} is a {found[1]}", target)
                 continue
