@@ -16,7 +16,8 @@ from emkg.cli import main
 HERE = Path(__file__).parent
 EVIDENCE = paths.PROJECT_ROOT / "evidence"
 DEVSET = paths.PROJECT_ROOT.parent / "shared" / "devset"
-SUBMISSIONS = sorted(p for p in HERE.iterdir() if p.suffix in (".json", ".csv"))
+# named <publication id>.phenopacket.json or <publication id>.csv
+SUBMISSIONS = sorted(p for p in HERE.iterdir() if p.name.endswith((".phenopacket.json", ".csv")))
 
 
 def run(*args):
@@ -24,11 +25,11 @@ def run(*args):
 
 
 def record_id(path: Path) -> str:
-    return path.name.removesuffix(path.suffix)
+    return path.name.removesuffix(".phenopacket.json").removesuffix(".csv")
 
 
 def test_there_are_devset_submissions_in_each_format_kept_here():
-    assert any(p.suffix == ".json" for p in SUBMISSIONS)
+    assert any(p.name.endswith(".phenopacket.json") for p in SUBMISSIONS)
 
 
 def other_records(tmp_path: Path, submission: Path) -> Path:
@@ -47,7 +48,8 @@ def test_submission_is_valid_against_its_devset_text(submission, tmp_path):
     assert ": valid" in result.output
 
 
-@pytest.mark.parametrize("submission", [p for p in SUBMISSIONS if p.suffix == ".json"], ids=lambda p: p.name)
+@pytest.mark.parametrize("submission", [p for p in SUBMISSIONS if p.name.endswith(".phenopacket.json")],
+                         ids=lambda p: p.name)
 def test_the_official_phenopackets_package_reads_the_packet(submission):
     from google.protobuf.json_format import Parse
     from phenopackets import Phenopacket
