@@ -12,6 +12,8 @@ Generated, each with a "generated - do not edit" header:
   schema/emkg_record.schema.json   JSON Schema of a record (linkml's generator, adapted to the format's
                                    conventions; editors and `tests/loaders/test_schema.py` use it)
   loaders/csv_columns.py           the CSV template's columns (schema annotation `csv_columns`)
+  loaders/phenopacket_fields.py    the record fields the Phenopacket mapping fills, with the Phenopacket
+                                   element each comes from (slot annotation `phenopacket`)
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "emkg_record.yaml"
 OUTPUTS = ("loaders/record_fields.py", "evidence/README.md", "shapes/record-fields.shacl.ttl",
-           "schema/emkg_record.schema.json", "loaders/csv_columns.py")
+           "schema/emkg_record.schema.json", "loaders/csv_columns.py", "loaders/phenopacket_fields.py")
 HEADER = "generated - do not edit: edit schema/emkg_record.yaml and run `python -m schema.generate`"
 PARTS = {"Publication": "publication", "Product": "product", "Patient": "patient", "Cohort": "cohort",
          "Finding": "finding"}
@@ -302,6 +304,22 @@ def _check_csv_field(table: Table, name: str, part: str, field: str) -> None:
         raise SystemExit(f"CSV column {name}: {names[head].range} has no field {rest[0]!r}")
 
 
+# -- Phenopacket mapping ----------------------------------------------------------------------------------------
+def phenopacket_fields_py(table: Table) -> str:
+    """(part, field) -> the Phenopacket element it comes from; part is a fact type, 'fact' (any fact), 'product',
+    'publication' or 'patient'."""
+    mapped = {}
+    for cls in table.view.all_classes():
+        part = "fact" if cls == "Fact" else PARTS.get(cls) or table.annotation(table.view.get_class(cls), "fact_type")
+        for slot in table.own(cls):
+            element = table.annotation(slot, "phenopacket")
+            if element and part:
+                mapped[(part, slot.name)] = element
+    return ('# ruff: noqa: E501\n'
+            f'"""The record fields the Phenopacket mapping (loaders/phenopacket.py) fills ({HEADER})."""\n\n'
+            f"MAPPED = {pprint.pformat(mapped, width=116)}\n")
+
+
 # -- all of it ---------------------------------------------------------------------------------------------------
 def generate() -> dict[str, str]:
     from loaders import record_docs
@@ -314,6 +332,7 @@ def generate() -> dict[str, str]:
         "shapes/record-fields.shacl.ttl": shacl_ttl(table),
         "schema/emkg_record.schema.json": json_schema(table),
         "loaders/csv_columns.py": csv_columns_py(table),
+        "loaders/phenopacket_fields.py": phenopacket_fields_py(table),
     }
 
 
