@@ -86,7 +86,8 @@ RESPONSE_QUERY = PREFIXES + f"""SELECT ?publication ?publication_label ?patient 
   FILTER(COALESCE(?number, 1) = 1)
   ?fact a emkg:ResponseAssessment ; emkg:assessesTherapy ?infusion ; emkg:outcome ?reached .
   BIND(?reached IN (emkg:CompleteRemission, emkg:MRDNegativeCompleteRemission) AS ?hit)
-  BIND(true AS ?evaluable)
+  # a response the source does not give (or did not assess) says nothing about remission
+  BIND(?reached NOT IN (emkg:NotReported, emkg:Unknown, emkg:NotAssessed) AS ?evaluable)
   OPTIONAL {{ ?fact emkg:hasEvidence ?evidence . ?evidence oa:exact ?quote }}{PATIENT_FILTERS}
 }}
 ORDER BY ?publication ?patient ?fact ?evidence"""

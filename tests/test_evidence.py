@@ -93,6 +93,14 @@ def test_graph_holds_every_curated_patient_and_cohort(built):
     assert per_publication["johns-2024-subclinical-em-pet-mri"] == (2, 0)
     assert per_publication["nct01864889-cd19-car-em-adults"] == (0, 8)
     assert per_publication["zhang-2022-humanized-cd19-cnsl-pediatric"] == (0, 22)
+    # devset records of curate-b
+    assert per_publication["chictr-onn-16009862-cd19-car-cnsl-3-adults"] == (3, 2)
+    assert per_publication["hu-2016-cerebral-crs-prior-cnsl"] == (1, 0)
+    assert per_publication["li-2020-cd19-car-110-patients-emd-subgroup"] == (0, 18)
+    assert per_publication["wang-2022-cd19-cd22-car-isolated-em-relapse"] == (0, 13)
+    assert per_publication["wang-2026-testicular-relapse-cccg2015"] == (0, 7)
+    assert per_publication["pmid36161297-cd19-car-em-relapse-15-patients"] == (0, 21)
+    assert per_publication["dinofia-2025-cart19-cns-relapse-news-report"] == (0, 14)
     cohort_size = prefix + "SELECT (SUM(?size) AS ?n) WHERE { ?c a emkg:Cohort ; emkg:cohortSize ?size }"
     assert _count(db, cohort_size) == sum(c["size"] for c in _curated("cohorts"))
 

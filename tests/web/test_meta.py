@@ -109,6 +109,26 @@ def test_ungraded_adverse_events_are_not_counted_as_absent(db):
         "nct03919240-sscart19-skin-testis"}
 
 
+UNREPORTED_RESPONSE = """@prefix emkg: <https://w3id.org/emkg/> .
+<https://w3id.org/emkg/publication/silent-letter> a emkg:Publication .
+<https://w3id.org/emkg/case/silent-letter/P1> a emkg:Patient ;
+    emkg:reportedIn <https://w3id.org/emkg/publication/silent-letter> .
+<https://w3id.org/emkg/case/silent-letter/P1/infusion> a emkg:CarTInfusion ;
+    emkg:aboutPatient <https://w3id.org/emkg/case/silent-letter/P1> .
+<https://w3id.org/emkg/case/silent-letter/P1/response> a emkg:ResponseAssessment ;
+    emkg:assessesTherapy <https://w3id.org/emkg/case/silent-letter/P1/infusion> ; emkg:outcome emkg:{outcome} .
+"""
+
+
+@pytest.mark.parametrize("outcome", ["NotReported", "Unknown", "NotAssessed"])
+def test_a_response_the_source_does_not_report_is_not_evaluable_not_a_failure(built, outcome):
+    # a case needs a response fact, so a text without one records emkg:NotReported: not 0 of 1 remissions
+    db = overlapping_store(built, UNREPORTED_RESPONSE.format(outcome=outcome))
+    studies = meta_data.gather(db, meta_data.OUTCOMES["complete-remission"])
+    assert EMKG + "publication/silent-letter" not in {s.publication for s in studies.included}
+    assert studies.not_evaluable.get(EMKG + "publication/silent-letter") == 1
+
+
 def overlapping_store(built, extra: str) -> ox.Store:
     db = ox.Store()
     db.bulk_load(path=str(paths.release_dir(built) / "emkg.nt"), format=ox.RdfFormat.N_TRIPLES)
