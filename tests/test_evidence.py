@@ -90,7 +90,7 @@ def test_graph_holds_every_curated_patient_and_cohort(built):
     assert per_publication["weng-2018-1928zt2-car-em-relapse"] == (3, 5)
     assert per_publication["htun-2021-cd19-car-cns-relapse"] == (1, 0)
     assert per_publication["denton-2020-plat02-retina-optic-nerve"] == (1, 0)
-    assert per_publication["johns-2024-subclinical-em-pet-mri"] == (2, 0)
+    assert per_publication["johns-2024-subclinical-em-pet-mri"] == (2, 1)
     assert per_publication["nct01864889-cd19-car-em-adults"] == (0, 8)
     assert per_publication["zhang-2022-humanized-cd19-cnsl-pediatric"] == (0, 22)
     # devset records of curate-b
