@@ -30,6 +30,17 @@ Phenopacket (htun-2021-cd19-car-cns-relapse.phenopacket.json):
     (measurement-3 gains duration 18 months, emkg:GreaterThan);
   - no `finding` or `note` on a relapse, response or infusion (only observations and measurements carry
     text), and EMKG-TIMING takes an anchor event only, not a curated fact.
+
+Phenopacket (hu-2016-cerebral-crs-prior-cnsl.phenopacket.json):
+  - publication title, authors, year and trial registrations: no mapping; the DOI only as the external
+    reference's id `DOI:x`, which then also becomes the record id (the packet had to choose the record id);
+  - a product's cell source (autologous), vector and construct beyond EMKG-TARGET;
+  - a therapy's category: every non-CAR-T treatment becomes plain emkg:Therapy (no lymphodepletion);
+  - a measurement's specimen/compartment (CSF vs blood), method, and qualifier (value.quantity keeps only
+    value and unit, so "> 400 mmH2O" cannot be an open bound);
+  - laterality of a phenotypic feature (only a relapse's primarySite laterality is mapped);
+  - genetic findings (no mapping from interpretations/variants; BCR/ABL p210 stayed an observation);
+  - evidence codes (e.g. ECO:0000204 author statement) and the record's curation notes.
 """
 
 from __future__ import annotations
@@ -66,10 +77,26 @@ ADDED_BEYOND_CONVERSION = {
         ("fact", "response-6"): {"finding"},
         ("fact", "car-t-infusion-4"): {"note"},
     },
+    "hu-2016-cerebral-crs-prior-cnsl.phenopacket.json": {
+        ("fact", "genetic-finding-26"): {"*"},
+        ("fact", "measurement-16"): {"method", "specimen"},
+        ("fact", "measurement-17"): {"method", "specimen"},
+        ("fact", "measurement-27"): {"*"},
+        ("fact", "observation-6"): {"timing"},
+        ("fact", "therapy-18"): {"category"},
+        ("fact", "therapy-19"): {"category"},
+        ("fact", "toxicity-22"): {"evidence_code", "note"},
+        ("product", "cart19-autologous-car-t-cells-targeting-cd19"): {"cell_source"},
+    },
 }
 # Fields a converter writes that the curator may rewrite: the Phenopacket's patient label is always
 # "subject <id>" (the packet has no place for the source's description of the case).
-REWRITTEN = {"htun-2021-cd19-car-cns-relapse.phenopacket.json": {("patient", "P1"): {"label"}}}
+REWRITTEN = {
+    "htun-2021-cd19-car-cns-relapse.phenopacket.json": {("patient", "P1"): {"label"}},
+    # the converter makes every non-CAR-T treatment plain emkg:Therapy; the record names the kind
+    "hu-2016-cerebral-crs-prior-cnsl.phenopacket.json": {("fact", "therapy-18"): {"category"},
+                                                         ("fact", "therapy-19"): {"category"}},
+}
 
 
 def run(*args):
