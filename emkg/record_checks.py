@@ -40,7 +40,15 @@ ID_FIELDS = {"id", "product", "relative_to", "after", "treats", "assesses", "mem
              "conflicts_with", "conditioning", "gvhd_prophylaxis"}
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ANTIGEN = re.compile(r"\b(CD\d{1,3}[a-z]?|BCMA|GD2|HER2)\b", re.IGNORECASE)
+# An antigen as texts write it: "CD19", "CD-19", "CD 22". CD3 (the zeta chain), CD28 and CD137 (4-1BB) and the
+# CD8/CD4 hinge or T-cell subsets are parts of the CAR or the cell product, never what it targets.
+_ANTIGEN = re.compile(r"\b(?:CD[- ]?(\d{1,3}[a-z]?)|(BCMA|GD2|HER2))\b", re.IGNORECASE)
+_CONSTRUCT_PARTS = {"CD3", "CD28", "CD137", "CD8", "CD8A", "CD4"}
+
+
+def _antigens_named(text: str) -> set[str]:
+    named = {f"CD{number}".upper() if number else other.upper() for number, other in _ANTIGEN.findall(text)}
+    return named - _CONSTRUCT_PARTS
 
 
 @dataclass(frozen=True)
@@ -306,7 +314,7 @@ def target_warnings(data: dict, antigen_names: dict[str, str]) -> list[Finding]:
         if not isinstance(product, dict):
             continue
         words = " ".join(q for _, q in _quotes(product, ())) + " " + str(product.get("name", ""))
-        named = {m.upper() for m in _ANTIGEN.findall(words)}
+        named = _antigens_named(words)
         if not named:
             continue
         for j, target in enumerate(_as_list(product.get("targets"))):
@@ -323,9 +331,9 @@ def antigen_short_names(ontology: Graph) -> dict[str, str]:
     names = {}
     for subject, _, label in ontology.triples((None, None, None)):
         if isinstance(subject, URIRef) and "/PR_" in str(subject) and hasattr(label, "language"):
-            match = _ANTIGEN.search(str(label))
-            if match and compact(str(subject)) not in names:
-                names[compact(str(subject))] = match[1].upper()
+            named = sorted(_antigens_named(str(label)))
+            if named and compact(str(subject)) not in names:
+                names[compact(str(subject))] = named[0]
     return names
 
 

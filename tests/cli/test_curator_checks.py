@@ -126,3 +126,15 @@ def test_a_numerator_above_its_denominator_is_reported_once(tmp_path):
     assert outcome.code == 1 and len(errors) == 1, outcome.problems
     assert errors[0]["field"] == "cohorts[0].findings[0].numerator" and errors[0]["line"] == 55
     assert "cannot exceed its denominator" in errors[0]["message"]
+
+
+def test_the_target_check_reads_hyphenated_antigens_and_ignores_the_construct_s_own_cd_parts():
+    from emkg.record_checks import target_warnings
+
+    names = {"PR:000001002": "CD19", "PR:000001288": "CD22"}
+    product = {"name": "CD-19 CAR-T", "targets": ["PR:000001002"],
+               "quote": ["second-generation CAR T cells targeting CD-19 with a CD28 or 4-1BB domain and CD3 zeta"]}
+    assert target_warnings({"products": [product]}, names) == []
+    wrong = dict(product, targets=["PR:000001288"])
+    (warning,) = target_warnings({"products": [wrong]}, names)
+    assert "which name CD19;" in warning.message, warning.message
