@@ -23,7 +23,19 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from emkg.namespaces import EMKG, compact, expand
-from loaders.phenopacket import DAY, GRADE, HSCT_CODES, KNOWN_PRODUCTS, ORDER, QUOTE, RESPONSES, SEXES, SOURCE_TEXT
+from loaders.phenopacket import (
+    DAY,
+    GRADE,
+    HSCT_CODES,
+    KNOWN_PRODUCTS,
+    LATERALITY,
+    ORDER,
+    QUOTE,
+    RESPONSES,
+    SEXES,
+    SOURCE_TEXT,
+    TIMING,
+)
 from loaders.phenopacket import TARGET as TARGET_NOTE
 
 SCHEMA_VERSION = "2.0"
@@ -81,6 +93,15 @@ class _Packet:
             value = self.one(fact, curie)
             if value is not None:
                 self.refs.append({"id": kind, "reference": pointer, "description": str(value)})
+        for timing in self.all(fact, "emkg:hasTiming"):
+            anchor, after = self.one(timing, "emkg:anchorEvent"), self.one(timing, "emkg:timeFromAnchor")
+            value, unit = (self.one(after, "emkg:value"), self.one(after, "emkg:unit")) if after else (None, None)
+            if anchor is None or value is None or unit is None:
+                continue  # a timing from another fact, or a range, has no annotation form yet
+            about = "about " if self.one(timing, "emkg:approximate") == Literal(True) else ""
+            direction = "before" if self.one(timing, "emkg:beforeAnchor") == Literal(True) else "after"
+            self.refs.append({"id": TIMING, "reference": pointer, "description":
+                              f"{about}{value} {compact(str(unit))} {direction} {compact(str(anchor))}"})
 
     def build(self) -> dict:
         pub = self.one(self.patient, "emkg:reportedIn")
@@ -106,6 +127,9 @@ class _Packet:
                 diagnosed = [d for dx in self.facts("emkg:Diagnosis") for d in self.all(dx, "emkg:disease")]
                 disease = {"term": self.term(diagnosed[0] if diagnosed else _p("MONDO:0020511")),
                            "primarySite": self.term(site)}
+                side = self.laterality(relapse, site)
+                if side is not None:
+                    disease["laterality"] = side
                 if self.one(relapse, "emkg:present") == Literal(False):
                     disease["excluded"] = True
                 self.annotate(f"#/diseases/{len(diseases)}", relapse)
@@ -131,6 +155,15 @@ class _Packet:
                 packet[key] = value
         packet["metaData"] = self.meta(pub)
         return packet
+
+    def laterality(self, relapse: URIRef, site) -> dict | None:
+        """The Phenopacket laterality of a relapse site, from the relapse's site_details."""
+        codes = {term: code for code, term in LATERALITY.items()}
+        for detail in self.all(relapse, "emkg:hasSiteInvolvement"):
+            side = self.one(detail, "emkg:laterality")
+            if self.one(detail, "emkg:hasSite") == site and side is not None and compact(str(side)) in codes:
+                return {"id": codes[compact(str(side))], "label": compact(str(side)).split(":")[1]}
+        return None
 
     def infusion(self, infusion: URIRef, index: int) -> dict:
         pointer = f"#/medicalActions/{index}"

@@ -114,7 +114,7 @@ def convert(text: str, name: str, fmt: str) -> Conversion:
         except YamlError as exc:
             raise Unusable(f"{name}:{exc.line or '?'}: {exc}") from None
         if not isinstance(data, dict):
-            raise Unusable(f"{name}: not a case record (a YAML mapping starting 'schema: emkg-record/1')")
+            raise Unusable(f"{name}: not a case record (a YAML mapping starting 'schema: emkg-record/2')")
         return Conversion([RecordData(data, SourceMap(lines=lines))])
     if fmt == "csv":
         from loaders.csv_template import convert as from_csv

@@ -81,6 +81,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("publication_centres", "publication", "centres", "list", "treating centre(s)", "Example Hospital"),
     Column("publication_source_text", "publication", "source_text", "text",
            "file name of the source text in a source-text folder (quotes are then checked); or use --source-text"),
+    Column("publication_year", "publication", "year", "int", "year of publication"),
+    Column("publication_authors", "publication", "authors", "list", "author names as printed, ';'-separated"),
+    Column("publication_enrollment_start", "publication", "enrollment_start", "text",
+           "start of the study period, 'YYYY' or 'YYYY-MM'"),
+    Column("publication_enrollment_end", "publication", "enrollment_end", "text",
+           "end of the study period, 'YYYY' or 'YYYY-MM'"),
+    Column("publication_source_kind", "publication", "source_kind", "term",
+           "emkg:PrimaryReport (default) or emkg:SecondaryReport (a news report of a study)"),
+    Column("publication_reports_on", "publication", "reports_on", "text",
+           "citation, DOI or registration of the primary study a secondary report is about"),
     Column("publication_quote", "publication", "quote", "text", "verbatim words of the source about the study",
            "We report a case of isolated testicular relapse."),
     Column("patient_id", "patient", "id", "text", "local patient id, unique within the publication", "P1",
@@ -93,6 +103,10 @@ COLUMNS: tuple[Column, ...] = (
            "age in years; any age over 89 is written 90+ (privacy)", "12"),
     Column("age_context", "demographics", "age_context", "term", "emkg:AgeAtDiagnosis, emkg:AgeAtCarT ...",
            "emkg:AgeAtCarT"),
+    Column("age_group", "demographics", "age_group", "term",
+           "emkg:Adult, emkg:Pediatric or emkg:AdolescentYoungAdult, when the source gives no age"),
+    Column("age_low", "demographics", "age_low", "decimal", "lower end of an age given only as a range (years)"),
+    Column("age_high", "demographics", "age_high", "decimal", "upper end of an age given only as a range (years)"),
     Column("demographics_quote", "demographics", "quote", "text", "verbatim words of the source for sex / age",
            "a 12-year-old boy"),
     Column("diagnosis", "diagnosis", "disease", "list", "disease term(s), e.g. MONDO:0020511 (B-ALL)",
@@ -100,15 +114,28 @@ COLUMNS: tuple[Column, ...] = (
     Column("diagnosis_order", "diagnosis", "order", "int", "position in the patient's history when no day is known",
            "1"),
     Column("diagnosis_year", "diagnosis", "year", "int", "calendar year of the diagnosis"),
+    Column("diagnosis_cns_status", "diagnosis", "cns_status", "term", "emkg:CNS1, emkg:CNS2 or emkg:CNS3"),
     Column("diagnosis_quote", "diagnosis", "quote", "text", "verbatim words of the source for the diagnosis",
            "diagnosed with B-ALL"),
     Column("relapse_sites", "relapse", "sites", "list", "UBERON site terms separated by ';'", "UBERON:0000473"),
-    Column("marrow_involved", "relapse", "marrow_involved", "bool", "true: combined relapse; false: isolated EM",
-           "false"),
+    Column("relapse_laterality", "relapse", "site_details.laterality", "term",
+           "side of the (one) relapse site: emkg:Left, emkg:Right or emkg:Bilateral"),
+    Column("relapse_kind", "relapse", "relapse_kind", "term",
+           "emkg:IsolatedExtramedullary, emkg:CombinedMarrowExtramedullary or emkg:IsolatedMarrow, as stated",
+           "emkg:IsolatedExtramedullary"),
+    Column("relapse_cns_status", "relapse", "cns_status", "term", "emkg:CNS1, emkg:CNS2 or emkg:CNS3"),
+    Column("marrow_involved", "relapse", "marrow_involved", "bool",
+           "true: the marrow is involved (alone or with EM sites); false: isolated EM", "false"),
     Column("relapse_number", "relapse", "relapse_number", "int", "1 for the first relapse ...", "1"),
     Column("relapse_order", "relapse", "order", "int", "position in the patient's history", "2"),
     Column("relapse_year", "relapse", "year", "int", "calendar year of the relapse"),
     Column("relapse_day", "relapse", "day", "int", "day after the infusion (a relapse after CAR-T)"),
+    Column("relapse_timing_from", "relapse", "timing.from", "text",
+           "what the time below counts from: a column group (diagnosis, hsct, therapy, infusion) or an event "
+           "term (emkg:InitialDiagnosisEvent, emkg:RemissionEvent, emkg:MrdNegativityEvent ...)"),
+    Column("relapse_timing_value", "relapse", "timing.after.value", "decimal", "time from that anchor, as digits"),
+    Column("relapse_timing_unit", "relapse", "timing.after.unit", "term",
+           "its unit: emkg:Day, emkg:Week, emkg:Month or emkg:Year"),
     Column("relapse_after", "relapse", "after", "list",
            "what the relapse follows, by column group: hsct, therapy and/or infusion (';'-separated)"),
     Column("relapse_note", "relapse", "note", "text", "curator's note on the relapse"),
@@ -116,6 +143,11 @@ COLUMNS: tuple[Column, ...] = (
            "isolated testicular relapse"),
     Column("hsct_category", "hsct", "category", "list", "transplant type, e.g. NCIT:C46089 (allogeneic HSCT)"),
     Column("hsct_donor", "hsct", "donor", "term", "emkg:MatchedSiblingDonor, emkg:HaploidenticalDonor ..."),
+    Column("hsct_donor_relationship", "hsct", "donor_relationship", "term",
+           "emkg:SiblingDonor, emkg:ParentDonor, emkg:ChildDonor, emkg:UnrelatedDonor, emkg:OtherRelativeDonor"),
+    Column("hsct_hla_match", "hsct", "hla_match", "text", "HLA match as reported ('10/10', 'haploidentical')"),
+    Column("hsct_conditioning_intensity", "hsct", "conditioning_intensity", "term",
+           "emkg:MyeloablativeConditioning or emkg:ReducedIntensityConditioning"),
     Column("hsct_order", "hsct", "order", "int", "position in the patient's history"),
     Column("hsct_year", "hsct", "year", "int", "calendar year of the transplant"),
     Column("hsct_quote", "hsct", "quote", "text", "verbatim words of the source for the transplant"),
@@ -127,10 +159,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("therapy_order", "therapy", "order", "int", "position in the patient's history"),
     Column("therapy_day", "therapy", "day", "int", "day relative to the infusion (negative: before it)"),
     Column("therapy_quote", "therapy", "quote", "text", "verbatim words of the source for the therapy"),
-    Column("product_name", "product", "name", "text", "CAR-T product name as the source gives it",
+    Column("product_name", "product", "name", "text", "CAR-T product name as the source gives it (leave it "
+           "empty when the text gives none)",
            "CD19 CAR-T"),
     Column("product_class", "product", "product_class", "list", "registered product class, e.g. NCIT:C102758"),
-    Column("product_targets", "product", "targets", "list", "target antigen PR terms, e.g. PR:000001002 (CD19)",
+    Column("product_targets", "product", "targets", "list",
+           "target antigen PR terms, e.g. PR:000001002 (CD19); emkg:NotReported when the text names none",
            "PR:000001002"),
     Column("product_costimulation", "product", "costimulatory_domains", "list",
            "emkg:FourOneBBDomain, emkg:CD28Domain", "emkg:FourOneBBDomain"),
@@ -155,6 +189,10 @@ COLUMNS: tuple[Column, ...] = (
            "emkg:CompleteRemission, emkg:PartialRemission, emkg:NoResponse ...", "emkg:CompleteRemission"),
     Column("response_day", "response", "day", "int", "day after the infusion of the assessment", "28"),
     Column("response_mrd_negative", "response", "mrd_negative", "bool", "true when the response is MRD-negative"),
+    Column("response_mrd_method", "response", "mrd_method", "term",
+           "how MRD was measured: emkg:FlowCytometry, emkg:QuantitativePCR, emkg:NextGenerationSequencing"),
+    Column("response_mrd_specimen", "response", "mrd_specimen", "term",
+           "where MRD was measured: UBERON:0002371 (bone marrow), UBERON:0000178 (blood)"),
     Column("response_note", "response", "note", "text", "curator's note on the response"),
     Column("response_quote", "response", "quote", "text", "verbatim words of the source for the response",
            "complete remission at day 28"),
@@ -288,6 +326,11 @@ class _Record:
             self._fill(fact, row, part, fact_path, line)
             if part == "followup" and row.get("followup_months"):
                 fact["duration"]["unit"] = FOLLOW_UP_UNIT
+            self._anchor(fact, row, fact_path, line)
+            if isinstance(fact.get("site_details"), dict):  # laterality of the relapse's one site
+                sites = fact.get("sites") or []
+                fact["site_details"]["site"] = sites[0] if len(sites) == 1 else None
+                self.source.put(fact_path + ("site_details", "site"), "relapse_sites", line)
             if kind == "car-t-infusion":
                 fact["product"] = product_id
                 self.source.put(fact_path + ("product",), "product_name", line)
@@ -303,6 +346,18 @@ class _Record:
             notes.append(row["curation_note"])
         self.source.put(base, "patient_id", line)
         self.data["patients"].append(patient)
+
+    def _anchor(self, fact: dict, row: dict[str, str], fact_path: tuple, line: int) -> None:
+        """timing.from names a column group (-> the id of this row's fact) or an anchor event term."""
+        timing = fact.get("timing")
+        anchor = timing.get("from") if isinstance(timing, dict) else None
+        if not isinstance(anchor, str):
+            return
+        if anchor in FACT_SLOTS:
+            timing["from"] = f"{row.get('patient_id') or 'patient'}-{FACT_SLOTS[anchor][1]}"
+        elif ":" in anchor:
+            timing["from_event"] = timing.pop("from")
+            self.source.put(fact_path + ("timing", "from_event"), "relapse_timing_from", line)
 
     def _fill(self, target: dict, row: dict[str, str], part: str, path: tuple, line: int) -> None:
         for column in BY_PART[part]:

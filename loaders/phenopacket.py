@@ -16,7 +16,9 @@ Mapping (Phenopacket -> case record):
   subject.timeAtLastEncounter.age      demographics.age_years (from iso8601duration, e.g. P12Y6M)
   subject.dateOfBirth                  refused: exact dates are not kept (privacy)
   diseases[] without primarySite       diagnosis (term -> disease)
-  diseases[] with primarySite          relapse (sites = primarySite); excluded -> present: false
+  diseases[] with primarySite          relapse (sites = primarySite); excluded -> present: false;
+                                       laterality HP:0012835 / HP:0012834 / HP:0012832 (left / right /
+                                       bilateral, Phenopacket's HPO laterality codes) -> site_details
   phenotypicFeatures[]                 observation (finding = type label, note = description);
                                        quotes also from evidence[].reference.description
   measurements[]                       measurement: assay -> analyte, value.quantity -> value + unit,
@@ -44,6 +46,9 @@ list `metaData.externalReferences`: an entry whose `id` is one of the ANNOTATION
   EMKG-DAY          description = the day of that element counted from the CAR-T infusion (day 0), e.g. "5"
   EMKG-ORDER        description = its position in the patient's history when no day is known, e.g. "2"
                     (without any EMKG-ORDER, facts are ordered by their onset ages)
+  EMKG-TIMING       description = the time from an anchor event that is not a curated fact, e.g.
+                    "14 emkg:Day after emkg:MrdNegativityEvent" or "about 18 emkg:Month before
+                    emkg:TransplantEvent" (the record's `timing`; one entry per timing)
 The packet stays valid for every Phenopacket tool; `emkg.phenopacket_export` writes the same form.
 """
 
@@ -66,12 +71,15 @@ HSCT_CODES = {"NCIT:C46089"}
 RESPONSES = {"NCIT:C4870": "emkg:CompleteRemission", "NCIT:C18058": "emkg:PartialRemission"}
 SEXES = {"MALE": "emkg:Male", "FEMALE": "emkg:Female"}
 QUOTE, GRADE, TARGET, SOURCE_TEXT = "EMKG-QUOTE", "EMKG-GRADE", "EMKG-TARGET", "EMKG-SOURCE-TEXT"
-DAY, ORDER = "EMKG-DAY", "EMKG-ORDER"
-ANNOTATIONS = (QUOTE, GRADE, TARGET, SOURCE_TEXT, DAY, ORDER)
+DAY, ORDER, TIMING = "EMKG-DAY", "EMKG-ORDER", "EMKG-TIMING"
+ANNOTATIONS = (QUOTE, GRADE, TARGET, SOURCE_TEXT, DAY, ORDER, TIMING)
+# Phenopacket's laterality codes (HPO) <-> the record's laterality terms.
+LATERALITY = {"HP:0012835": "emkg:Left", "HP:0012834": "emkg:Right", "HP:0012832": "emkg:Bilateral"}
 METADATA_KEYS = {"externalReferences", "created", "createdBy", "submittedBy", "resources", "updates",
                  "phenopacketSchemaVersion"}  # the rest is about the file, not the case
 _CAR_T = re.compile(r"\bCAR[- ]?T\b|chimeric antigen receptor", re.IGNORECASE)
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_TIMING = re.compile(r"^\s*(about\s+)?([0-9.]+)\s+(emkg:\w+)\s+(after|before)\s+(emkg:\w+)\s*$", re.IGNORECASE)
 _GRADE = re.compile(r"^\s*grade\s+(\d)(?:\s*-\s*(\d))?\s+(\S+)\s*$", re.IGNORECASE)
 _PARSE_AT = re.compile(r'at "?Phenopacket\.?([A-Za-z0-9_\[\].]*)')
 _UNKNOWN_FIELD = re.compile(r'has no field named "([^"]+)"')
@@ -192,10 +200,32 @@ class _Converter:
                     self.problem(note_path, f"an {kind} annotation is a whole number", text)
                 self.source.put(record_path + (name,), format_path(note_path), self.line(note_path))
                 self.explicit_order = self.explicit_order or kind == ORDER
+        for i, (text, note_path) in enumerate(self.annotations(json_path, TIMING)):
+            self.timing(text, note_path, fact, record_path + ("timing", i))
         if time is not None:
             self.time(time[0], time[1], fact)
         self.facts.append(fact)
         return fact
+
+    def timing(self, text: str, note_path: Path, fact: dict, record_path: Path) -> None:
+        match = _TIMING.match(text)
+        if not match:
+            self.problem(note_path, "an EMKG-TIMING annotation reads 'N emkg:Unit after|before emkg:AnchorEvent', "
+                         "e.g. '14 emkg:Day after emkg:MrdNegativityEvent'", text)
+            return
+        about, value, unit, direction, anchor = match.groups()
+        timing: dict[str, Any] = {"from_event": anchor, "after": {"value": value, "unit": unit}}
+        if direction.lower() == "before":
+            timing["before"] = True
+        if about:
+            timing["approximate"] = True
+        fact.setdefault("timing", []).append(timing)
+        where, line = format_path(note_path), self.line(note_path)
+        self.source.put(record_path, where, line)
+        for key in ("from_event", "after", "before", "approximate"):
+            self.source.put(record_path + (key,), where, line)
+        for key in ("value", "unit"):
+            self.source.put(record_path + ("after", key), where, line)
 
     def quotes(self, obj: dict, path: Path, record_path: Path) -> list[str] | None:
         """The quotes of the element at `path`: EMKG-QUOTE annotations, then evidence descriptions. Each
@@ -235,7 +265,7 @@ class _Converter:
         publication = self.publication(data.get("metaData"))
         self.subject(data.get("subject"), data.get("id"))
         for path, disease in self.items(data, "diseases", ()):
-            self.disease(self.only(disease, path, {"term", "excluded", "onset", "primarySite"}), path)
+            self.disease(self.only(disease, path, {"term", "excluded", "onset", "primarySite", "laterality"}), path)
         for path, feature in self.items(data, "phenotypicFeatures", ()):
             self.feature(self.only(feature, path, {"type", "excluded", "onset", "description", "evidence"}), path)
         for path, measurement in self.items(data, "measurements", ()):
@@ -345,9 +375,23 @@ class _Converter:
         site = _term_id(disease.get("primarySite"))
         present = False if disease.get("excluded") is True else None
         if site is not None:
-            self.fact("relapse", path, {"sites": ([site], path + ("primarySite", "id")),
-                                        "present": (present, path + ("excluded",))},
-                      path, disease, (disease.get("onset"), path + ("onset",)))
+            fact = self.fact("relapse", path, {"sites": ([site], path + ("primarySite", "id")),
+                                               "present": (present, path + ("excluded",))},
+                             path, disease, (disease.get("onset"), path + ("onset",)))
+            side = _term_id(disease.get("laterality"))
+            if side is not None:
+                laterality_path = path + ("laterality", "id")
+                record_path = ("patients", 0, "facts", self.facts.index(fact), "site_details")
+                fact["site_details"] = {"site": site, "laterality": LATERALITY.get(side, side)}
+                self.source.put(record_path, format_path(laterality_path), self.line(laterality_path))
+                self.source.put(record_path + ("laterality",), format_path(laterality_path), self.line(laterality_path))
+                self.source.put(record_path + ("site",), format_path(path + ("primarySite", "id")),
+                                self.line(path + ("primarySite", "id")))
+                if side not in LATERALITY:
+                    self.problem(laterality_path, "laterality is HP:0012835 (left), HP:0012834 (right) or "
+                                 "HP:0012832 (bilateral)", side)
+        elif disease.get("laterality") is not None:
+            self.warn(path + ("laterality",), "laterality is kept for a relapse (a disease with primarySite) only")
         else:
             self.fact("diagnosis", path, {"disease": ([term] if term else None, path + ("term", "id")),
                                           "present": (present, path + ("excluded",))},

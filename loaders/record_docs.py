@@ -13,6 +13,38 @@ INTRO = f"""# Curated evidence: the case record format
 
 <!-- generated - do not edit: run `emkg record-format > evidence/README.md` -->
 
+## Changes in `emkg-record/2` (evidence model 2)
+
+Records headed `schema: emkg-record/1` stay valid: version 2 only adds fields. New:
+
+- **Nothing invented**: any term field, required ones included (product `targets`, relapse `sites`),
+  accepts `emkg:NotReported` (the text does not give it) or `emkg:Unknown` (the text says it is
+  unknown), alone. Product `name` is optional (label "unnamed product"). Demographics `age_group`
+  (`emkg:Adult`, `emkg:Pediatric`, `emkg:AdolescentYoungAdult`), `age_low`, `age_high`. Publication
+  `year`, `authors`.
+- **Time**: every fact has `timing` (list of `{{from | from_event, after, before, approximate}}`),
+  `duration` (a quantity with `ongoing`) and `month` (next to `year`). Publication `enrollment_start`,
+  `enrollment_end` ("YYYY" or "YYYY-MM"). Every quantity has `qualifier` and `approximate`.
+- **Sites**: `site_details` (list of `{{site, laterality, shown_by, involved}}`) on relapse, diagnosis,
+  assessment, response and observation; an involved site also counts as one of `sites` (a relapse
+  may give `site_details` instead of `sites`). `cns_status` on relapse, diagnosis and assessment;
+  relapse `relapse_kind` (`emkg:IsolatedExtramedullary`, `emkg:CombinedMarrowExtramedullary`,
+  `emkg:IsolatedMarrow`), stated explicitly, never inferred from `marrow_involved`.
+- **Measurements**: `qualifier`, `approximate`, `ratio_to`, `specimen`; response `mrd_method`,
+  `mrd_specimen`, `mrd_threshold`.
+- **Cohort findings**: `value_qualifier`, `iqr_low`, `iqr_high`, `ci_low`, `ci_high`, `ci_level`,
+  `standard_error`, `p_value`, `p_qualifier`, `compared_with`, `subgroup_definition`, `subgroup_of`,
+  `members`, `same_patients_as`, `grade_qualifier`; statistics `emkg:CumulativeIncidence`,
+  `emkg:OverallResponseRate`, `emkg:HazardRatio`, `emkg:OddsRatio`, `emkg:Reported` (no number).
+- **History, genetics, transplant**: fact type `medical-history` (`condition`, `finding`, `present`);
+  genetic-finding `alteration_type`, `alteration` (text as reported; `alteration_class` for a term
+  such as `emkg:PhLikeSignature`); hsct `donor_relationship`, `hla_match`, `conditioning_intensity`,
+  `chimerism`.
+- **Sources**: publication `source_kind` (`emkg:PrimaryReport`, `emkg:SecondaryReport`), `reports_on`,
+  `possible_overlap_with` (ids of curated publications), `note`.
+
+## The format
+
 One YAML file per publication, named `<first-author>-<year>-<topic>.yaml` (or, where the text names
 no authors, `<registration>-<topic>.yaml`), whose `publication.id` equals the file name. The first
 line is `schema: {SCHEMA_ID}`. Top level: {", ".join(f"`{k}`" for k in schema.TOP_LEVEL)}.
@@ -32,8 +64,9 @@ line is `schema: {SCHEMA_ID}`. Top level: {", ".join(f"`{k}`" for k in schema.TO
   assertion); set `evidence_code:` on the record or a part to override it.
 
 Field kinds: text, int, decimal (digits, e.g. `5.0e+6`; the unit goes in `unit`), bool, term (a
-CURIE), ref (the id of another part of the same record), quantity (`{{value, low, high, unit}}`),
-object (nested fields, listed below the field).
+CURIE), ref (the id of another part of the same record), publication (the id of another curated
+publication), yearmonth (`"YYYY"` or `"YYYY-MM"`), quantity (`{{value, low, high, unit, qualifier,
+approximate}}`), object (nested fields, listed below the field).
 """
 
 
@@ -43,7 +76,7 @@ def _rows(fields: tuple[schema.Field, ...], prefix: str = "") -> list[str]:
         kind = f.kind + (" list" if f.many else "")
         need = "yes" if f.required else ""
         rows.append(f"| `{prefix}{f.name}` | {kind} | {need} | {f.predicate or '-'} | {f.doc} |")
-        if f.fields and f.kind == "object":
+        if f.fields and (f.kind == "object" or len(f.fields) > len(schema.QUANTITY_FIELDS)):
             rows += _rows(f.fields, prefix + f.name + ".")
     return rows
 

@@ -8,7 +8,9 @@ Field kinds:
   text, int, decimal, bool  -> a literal of that datatype
   term                      -> a CURIE expanded to an IRI (an ontology term, unit, grading system ...)
   ref                       -> the local id of another part of the same record (fact, product, patient)
-  quantity                  -> a node with emkg:value / emkg:unit (and optional low / high)
+  publication               -> the id of another curated publication (a record file), as its IRI
+  quantity                  -> a node with emkg:value / emkg:unit (and optional low / high, qualifier,
+                               approximate)
   object                    -> a nested node with its own fields
 """
 
@@ -49,7 +51,13 @@ QUANTITY_FIELDS = (
     Field("low", "emkg:lowValue", "decimal", doc="lower end of a reported range"),
     Field("high", "emkg:highValue", "decimal", doc="upper end of a reported range"),
     Field("unit", "emkg:unit", "term", required=True, doc="unit individual, e.g. emkg:CellsPerKilogram"),
+    Field("qualifier", "emkg:qualifier", "term",
+          doc="emkg:LessThan, emkg:AtMost, emkg:GreaterThan, emkg:AtLeast (value is the bound), emkg:NotDetected, "
+              "emkg:BelowDetectionLimit, emkg:Negligible"),
+    Field("approximate", "emkg:approximate", "bool", doc="true for 'about', '~'"),
 )
+# Explicit missing values: any term field, required ones included, may hold one of these instead of a value.
+MISSING_VALUES = ("emkg:NotReported", "emkg:Unknown")
 
 
 # Ages over 89 can identify a patient: a record writes `age_years: 90+`, kept as this flag instead of a number.
@@ -57,9 +65,45 @@ AGE_90_PLUS = "90+"
 AGE_90_PLUS_PREDICATE = "emkg:ageNinetyOrOver"
 
 
-def quantity(name: str, predicate: str, doc: str, many: bool = False) -> Field:
-    return Field(name, predicate, "quantity", many=many, node_class="emkg:Quantity", fields=QUANTITY_FIELDS,
-                 doc=doc)
+def quantity(name: str, predicate: str, doc: str, many: bool = False, extra: tuple[Field, ...] = ()) -> Field:
+    return Field(name, predicate, "quantity", many=many, node_class="emkg:Quantity",
+                 fields=QUANTITY_FIELDS + extra, doc=doc)
+
+
+# When a fact happened, counted from any anchor: another fact of the patient or a named event.
+TIMING = Field(
+    "timing", "emkg:hasTiming", "object", many=True, node_class="emkg:Timing",
+    doc="time from an anchor other than the infusion ('14 days after MRD negativity'); one of from / from_event",
+    fields=(
+        Field("from", "emkg:timingAnchor", "ref", doc="the fact of this patient the time is counted from"),
+        Field("from_event", "emkg:anchorEvent", "term",
+              doc="an anchor that is not a curated fact: emkg:InitialDiagnosisEvent, emkg:PresentationEvent, "
+                  "emkg:TransplantEvent, emkg:RemissionEvent, emkg:MrdNegativityEvent, emkg:CarTInfusionEvent, "
+                  "emkg:StudyEnrolmentEvent"),
+        quantity("after", "emkg:timeFromAnchor",
+                 "time from the anchor to this fact, unit emkg:Day / emkg:Week / emkg:Month / emkg:Year"),
+        Field("before", "emkg:beforeAnchor", "bool", doc="true: the fact is that long before the anchor"),
+        Field("approximate", "emkg:approximate", "bool", doc="true for 'about', '~'"),
+    ),
+)
+DURATION = quantity("duration", "emkg:duration",
+                    "how long the state lasted ('CR for 40 days'); for a follow-up, the follow-up time",
+                    extra=(Field("ongoing", "emkg:ongoing", "bool", doc="true: still lasting at the last report"),))
+
+# Where a finding was seen, on which side and by what kind of evidence.
+SITE_DETAILS = Field(
+    "site_details", "emkg:hasSiteInvolvement", "object", many=True, node_class="emkg:SiteInvolvement",
+    doc="sites with laterality and evidence; an involved site also counts as one of 'sites'",
+    fields=(
+        Field("site", "emkg:hasSite", "term", required=True, doc="UBERON site"),
+        Field("laterality", "emkg:laterality", "term", doc="emkg:Left, emkg:Right, emkg:Bilateral"),
+        Field("shown_by", "emkg:shownBy", "term",
+              doc="emkg:Imaging, emkg:Biopsy, emkg:CSFCytology, emkg:FlowCytometry, emkg:PhysicalExamination "
+                  "or an NCIT method"),
+        Field("involved", "emkg:involved", "bool", doc="false: the site was examined and found not involved"),
+    ),
+)
+CNS_STATUS = Field("cns_status", "emkg:cnsStatus", "term", doc="emkg:CNS1, emkg:CNS2, emkg:CNS3")
 
 
 # Fields every fact has: identity, evidence and place on the timeline.
@@ -78,6 +122,9 @@ COMMON_FACT_FIELDS = (
           doc="the car-t-infusion fact that is day 0 (required when the patient has several)"),
     Field("order", "emkg:sequenceNumber", "int", doc="position in the patient's history when no day is known"),
     Field("year", "emkg:year", "int", doc="calendar year, the finest date kept in structured fields"),
+    Field("month", "emkg:month", "int", doc="month of the year (1-12), next to 'year'"),
+    TIMING,
+    DURATION,
     Field("derived", "emkg:derivationNote", "text",
           doc="how a value was derived by the curator (e.g. day offset computed from calendar dates)"),
     Field("note", "rdfs:comment", "text", doc="curator's note"),
@@ -105,22 +152,45 @@ FACT_TYPES: dict[str, Part] = {p.name: p for p in (
         Field("age_years", "emkg:ageYears", "decimal",
               doc=f"age at the event the source gives it for; any age over 89 is written {AGE_90_PLUS} (privacy)"),
         Field("age_context", "emkg:ageContext", "term", doc="e.g. emkg:AgeAtDiagnosis, emkg:AgeAtCarT"),
+        Field("age_group", "emkg:ageGroup", "term",
+              doc="emkg:Adult, emkg:Pediatric, emkg:AdolescentYoungAdult, when no age is given"),
+        Field("age_low", "emkg:ageLow", "decimal", doc="lower end, in years, of an age given only as a range"),
+        Field("age_high", "emkg:ageHigh", "decimal", doc="upper end, in years, of an age given only as a range"),
     ), "sex and age"),
     Part("diagnosis", "emkg:Diagnosis", (
         Field("disease", "emkg:disease", "term", many=True, required=True, doc="MONDO / NCIT disease term(s)"),
         Field("sites", "emkg:hasSite", "term", many=True, doc="sites involved at diagnosis (UBERON)"),
+        SITE_DETAILS,
+        CNS_STATUS,
         Field("method", "emkg:assessedBy", "term", many=True, doc="how it was diagnosed"),
         Field("finding", "emkg:finding", "text", doc="the finding in the curator's words"),
     ), "initial diagnosis"),
     Part("genetic-finding", "emkg:GeneticFinding", (
         Field("genes", "emkg:involvesGene", "term", many=True, doc="HGNC genes involved"),
         Field("finding", "emkg:finding", "text", required=True, doc="karyotype / fusion / mutation as reported"),
+        Field("alteration_type", "emkg:alterationType", "term",
+              doc="emkg:GeneFusion, emkg:SequenceVariant, emkg:Karyotype, emkg:CopyNumberAlteration"),
+        Field("alteration", "emkg:reportedAlteration", "text",
+              doc="the alteration as reported: 'BCR::ABL1', 'JAK2 R683G', '46,XY'"),
+        Field("alteration_class", "emkg:alteration", "term",
+              doc="a recurrent alteration term, e.g. emkg:PhLikeSignature"),
         Field("method", "emkg:assessedBy", "term", many=True),
     ), "cytogenetic or molecular finding"),
+    Part("medical-history", "emkg:MedicalHistory", (
+        Field("condition", "emkg:historyCondition", "term", required=True,
+              doc="MONDO / NCIT condition (hepatitis B ...)"),
+        Field("finding", "emkg:finding", "text", doc="the history as reported"),
+    ), "a condition in the patient's medical history ('present: false' for one the source rules out)"),
     Part("relapse", "emkg:Relapse", (
-        Field("sites", "emkg:hasSite", "term", many=True, required=True, doc="UBERON sites of relapse"),
+        Field("sites", "emkg:hasSite", "term", many=True, required=True,
+              doc="UBERON sites of relapse (may be given by site_details instead)"),
+        SITE_DETAILS,
+        Field("relapse_kind", "emkg:relapseKind", "term",
+              doc="emkg:IsolatedExtramedullary, emkg:CombinedMarrowExtramedullary or emkg:IsolatedMarrow, as "
+                  "the source states it"),
+        CNS_STATUS,
         Field("marrow_involved", "emkg:boneMarrowInvolved", "bool",
-              doc="true: combined marrow + EM; false: isolated EM"),
+              doc="whether the bone marrow is involved (alone or with EM sites); relapse_kind says which kind"),
         Field("relapse_number", "emkg:relapseNumber", "int", doc="1 for first relapse ..."),
         Field("after", "emkg:occursAfter", "ref", many=True, doc="the therapy facts (HSCT, infusion) it follows"),
         quantity("interval", "emkg:intervalSincePrior", "time since the 'after' fact"),
@@ -165,6 +235,12 @@ FACT_TYPES: dict[str, Part] = {p.name: p for p in (
         Field("donor", "emkg:donorType", "term", doc="emkg:MatchedUnrelatedDonor, emkg:HaploidenticalDonor ..."),
         Field("conditioning", "emkg:conditioning", "ref"),
         Field("gvhd_prophylaxis", "emkg:gvhdProphylaxis", "ref", many=True),
+        Field("donor_relationship", "emkg:donorRelationship", "term",
+              doc="emkg:SiblingDonor, emkg:ParentDonor, emkg:ChildDonor, emkg:UnrelatedDonor, emkg:OtherRelativeDonor"),
+        Field("hla_match", "emkg:hlaMatch", "text", doc="as reported: '10/10', 'haploidentical'"),
+        Field("conditioning_intensity", "emkg:conditioningIntensity", "term",
+              doc="emkg:MyeloablativeConditioning, emkg:ReducedIntensityConditioning"),
+        quantity("chimerism", "emkg:chimerism", "donor chimerism, unit emkg:Percent"),
         Field("finding", "emkg:finding", "text"),
     ), "haematopoietic stem-cell transplantation"),
     Part("toxicity", "emkg:AdverseEvent", (
@@ -179,8 +255,14 @@ FACT_TYPES: dict[str, Part] = {p.name: p for p in (
     Part("response", "emkg:ResponseAssessment", (
         Field("outcome", "emkg:outcome", "term", required=True, doc="emkg:CompleteRemission, emkg:NoResponse ..."),
         Field("mrd_negative", "emkg:mrdNegative", "bool"),
+        Field("mrd_method", "emkg:mrdMethod", "term", doc="emkg:FlowCytometry, emkg:QuantitativePCR, "
+              "emkg:NextGenerationSequencing ..."),
+        Field("mrd_specimen", "emkg:mrdSpecimen", "term",
+              doc="UBERON:0002371 (bone marrow), UBERON:0000178 (blood) ..."),
+        Field("mrd_threshold", "emkg:mrdThresholdPercent", "decimal", doc="the MRD negativity threshold, in percent"),
         Field("method", "emkg:assessedBy", "term", many=True),
         Field("sites", "emkg:hasSite", "term", many=True, doc="where the response was assessed"),
+        SITE_DETAILS,
         Field("assesses", "emkg:assessesTherapy", "ref", doc="the therapy assessed (an infusion, usually)"),
         Field("finding", "emkg:finding", "text"),
     ), "response to a therapy"),
@@ -190,6 +272,14 @@ FACT_TYPES: dict[str, Part] = {p.name: p for p in (
         Field("low", "emkg:lowValue", "decimal"),
         Field("high", "emkg:highValue", "decimal"),
         Field("unit", "emkg:unit", "term"),
+        Field("qualifier", "emkg:qualifier", "term",
+              doc="emkg:NotDetected, emkg:BelowDetectionLimit, emkg:Negligible, emkg:LessThan, emkg:AtMost, "
+                  "emkg:GreaterThan, emkg:AtLeast (value then is the bound)"),
+        Field("approximate", "emkg:approximate", "bool"),
+        Field("ratio_to", "emkg:ratioTo", "ref",
+              doc="another measurement this one is a ratio to ('10 times PB'); value = the ratio, unit emkg:Ratio"),
+        Field("specimen", "emkg:specimen", "term",
+              doc="UBERON bone marrow / CSF / blood, or emkg:BiopsySpecimen"),
         Field("statistic", "emkg:statistic", "term", doc="emkg:Peak, emkg:Trend ..."),
         Field("compartment", "emkg:compartment", "term", doc="UBERON:0000178 (blood), UBERON:0001359 (CSF) ..."),
         Field("method", "emkg:assessedBy", "term", many=True),
@@ -198,27 +288,32 @@ FACT_TYPES: dict[str, Part] = {p.name: p for p in (
     Part("assessment", "emkg:Assessment", (
         Field("method", "emkg:assessedBy", "term", many=True, required=True, doc="biopsy, imaging, flow cytometry ..."),
         Field("sites", "emkg:hasSite", "term", many=True),
+        SITE_DETAILS,
+        CNS_STATUS,
         Field("result", "emkg:result", "term", doc="emkg:Positive / emkg:Negative"),
         Field("finding", "emkg:finding", "text", required=True),
     ), "biopsy, imaging or other examination with its finding"),
     Part("follow-up", "emkg:FollowUp", (
         Field("status", "emkg:status", "term", many=True, required=True,
               doc="emkg:Alive, emkg:Dead, emkg:ContinuousCompleteRemission ..."),
-        quantity("duration", "emkg:duration", "follow-up duration"),
         Field("since", "emkg:durationSince", "ref", doc="the fact the duration is counted from"),
         Field("finding", "emkg:finding", "text"),
     ), "last known status"),
     Part("observation", "emkg:ClinicalObservation", (
         Field("finding", "emkg:finding", "text", required=True),
         Field("sites", "emkg:hasSite", "term", many=True),
+        SITE_DETAILS,
         Field("method", "emkg:assessedBy", "term", many=True),
     ), "any other reported clinical fact"),
 )}
 
+UNNAMED_PRODUCT = "unnamed product"
+
 PRODUCT = Part("product", "emkg:CarTProduct", (
     Field("id", "", "text", required=True),
     Field("quote", "", "text", many=True, required=True),
-    Field("name", "rdfs:label", "text", required=True, doc="product name as the source gives it"),
+    Field("name", "rdfs:label", "text",
+          doc=f"product name as the source gives it; omit it when the text gives none (label '{UNNAMED_PRODUCT}')"),
     Field("product_class", "rdf:type", "term", many=True, adds_type=True,
           doc="registered product class, e.g. emkg:Tisagenlecleucel"),
     Field("targets", "emkg:targetsAntigen", "term", many=True, required=True, doc="PR antigen terms"),
@@ -239,17 +334,36 @@ FINDING = Part("finding", "emkg:CohortFinding", (
     Field("quote", "", "text", many=True, required=True),
     Field("measure", "emkg:measure", "term", required=True, doc="what is counted or summarised"),
     Field("statistic", "emkg:statistic", "term", required=True,
-          doc="emkg:Count, emkg:Median, emkg:Mean, emkg:Range, emkg:Percentage, emkg:KaplanMeierEstimate"),
+          doc="emkg:Count, emkg:Median, emkg:Mean, emkg:Range, emkg:Percentage, emkg:KaplanMeierEstimate, "
+              "emkg:CumulativeIncidence, emkg:OverallResponseRate, emkg:HazardRatio, emkg:OddsRatio, emkg:Reported"),
     Field("numerator", "emkg:numerator", "int"),
     Field("denominator", "emkg:denominator", "int"),
     Field("value", "emkg:value", "decimal"),
+    Field("value_qualifier", "emkg:qualifier", "term",
+          doc="open bound: emkg:LessThan ('<1'), emkg:AtLeast ('>=3') ..."),
     Field("low", "emkg:lowValue", "decimal"),
     Field("high", "emkg:highValue", "decimal"),
     Field("unit", "emkg:unit", "term"),
+    Field("iqr_low", "emkg:iqrLow", "decimal", doc="lower quartile (with a median)"),
+    Field("iqr_high", "emkg:iqrHigh", "decimal", doc="upper quartile (with a median)"),
+    Field("ci_low", "emkg:ciLow", "decimal", doc="lower confidence limit"),
+    Field("ci_high", "emkg:ciHigh", "decimal", doc="upper confidence limit"),
+    Field("ci_level", "emkg:ciLevel", "decimal", doc="confidence level in percent, e.g. 95"),
+    Field("standard_error", "emkg:standardError", "decimal"),
+    Field("p_value", "emkg:pValue", "decimal"),
+    Field("p_qualifier", "emkg:pValueQualifier", "term", doc="emkg:LessThan for 'p < 0.05' ..."),
+    Field("compared_with", "emkg:comparedWith", "ref", doc="the finding a p-value compares this one with"),
     quantity("time_point", "emkg:timePoint", "time point of an estimate (EFS at 24 months)"),
     Field("sites", "emkg:hasSite", "term", many=True, doc="the subgroup's site, where it is one"),
     Field("subgroup", "emkg:subgroup", "text", doc="which members the finding is about, when not all"),
+    Field("subgroup_definition", "emkg:subgroupDefinition", "term", many=True,
+          doc="the subgroup as term(s): emkg:IsolatedExtramedullary, a site ..."),
+    Field("subgroup_of", "emkg:subgroupOf", "ref", doc="the finding whose members this subgroup is part of"),
+    Field("members", "emkg:findingMember", "ref", many=True, doc="the patients of this record it is about"),
+    Field("same_patients_as", "emkg:samePatientsAs", "ref", many=True,
+          doc="other findings about the same patients"),
     Field("grade", "emkg:grade", "int"),
+    Field("grade_qualifier", "emkg:gradeQualifier", "term", doc="emkg:AtLeast for 'grade >= 2' (with grade)"),
     Field("grade_max", "emkg:gradeMax", "int"),
     Field("grading_system", "emkg:gradingSystem", "term"),
     Field("finding", "emkg:finding", "text"),
@@ -272,6 +386,8 @@ PUBLICATION = Part("publication", "emkg:Publication", (
     Field("id", "", "text", required=True, doc="slug, the same as the file name"),
     Field("quote", "", "text", many=True, required=True),
     Field("title", "dcterms:title", "text"),
+    Field("authors", "emkg:author", "text", many=True, doc="author names as printed"),
+    Field("year", "emkg:publicationYear", "int", doc="year of publication"),
     Field("label", "rdfs:label", "text", required=True, doc="short human label"),
     Field("design", "emkg:studyDesign", "term", required=True,
           doc="emkg:CaseReport, emkg:CaseSeries, emkg:CohortStudy, emkg:ClinicalTrial"),
@@ -283,6 +399,14 @@ PUBLICATION = Part("publication", "emkg:Publication", (
           doc="file name of the text in a source-text folder (seeds, devset, sources/)"),
     Field("centres", "emkg:centre", "text", many=True),
     Field("enrollment", "emkg:enrollmentPeriod", "text"),
+    Field("enrollment_start", "emkg:enrollmentStart", "yearmonth", doc="'YYYY' or 'YYYY-MM'"),
+    Field("enrollment_end", "emkg:enrollmentEnd", "yearmonth", doc="'YYYY' or 'YYYY-MM'"),
+    Field("source_kind", "emkg:sourceKind", "term",
+          doc="emkg:PrimaryReport (default) or emkg:SecondaryReport (e.g. a news report of a study)"),
+    Field("reports_on", "emkg:reportsOn", "text", doc="citation, DOI or registration of the primary study"),
+    Field("possible_overlap_with", "emkg:possibleOverlapWith", "publication", many=True,
+          doc="ids of curated publications that may share patients (same centre or group); say why in 'note'"),
+    Field("note", "rdfs:comment", "text", doc="curator's note"),
     Field("evidence_code", "", "term"),
 ), "the source publication")
 

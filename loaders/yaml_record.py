@@ -7,6 +7,8 @@ well-formed. IRIs are minted from the record's own ids, so rebuilding gives the 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime
 import decimal
 import re
@@ -22,11 +24,18 @@ from loaders import record_schema as schema
 from loaders.yaml_lines import Path, YamlError, format_path, load
 
 DEFAULT_EVIDENCE_CODE = "ECO:0007121"  # clinical study evidence used in manual assertion
-SCHEMA_ID = "emkg-record/1"
+SCHEMA_ID = "emkg-record/2"  # written by submit and the converters
+SCHEMA_IDS = (SCHEMA_ID, "emkg-record/1")  # read: version 1 is a subset of version 2
 LOCAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+YEAR_MONTH = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 # A ref field's expected target, where it matters for the meaning of the graph.
-REF_TARGETS = {"relative_to": "car-t-infusion", "product": "product", "members": "patient"}
+REF_TARGETS = {"relative_to": "car-t-infusion", "product": "product", "members": "patient",
+               "ratio_to": "measurement", "subgroup_of": "finding", "same_patients_as": "finding",
+               "compared_with": "finding"}
 ANCHORED_FIELDS = ("day", "day_min", "day_max")
+# The relapse kinds a marrow_involved value contradicts.
+RELAPSE_KIND_MARROW = {"emkg:IsolatedExtramedullary": False, "emkg:CombinedMarrowExtramedullary": True,
+                       "emkg:IsolatedMarrow": True}
 
 
 @dataclass(frozen=True)
@@ -127,8 +136,9 @@ class _RecordBuilder:
         for key in data:
             if key not in schema.TOP_LEVEL:
                 self.problem((key,), f"unknown top-level field; expected one of {', '.join(schema.TOP_LEVEL)}")
-        if data.get("schema") != SCHEMA_ID:
-            self.problem(("schema",), f"the first line must be 'schema: {SCHEMA_ID}'", data.get("schema"))
+        if data.get("schema") not in SCHEMA_IDS:
+            self.problem(("schema",), f"the first line must be 'schema: {SCHEMA_ID}' (or the older "
+                         f"'schema: {SCHEMA_IDS[1]}')", data.get("schema"))
         if "evidence_code" in data:
             self.evidence_code = self.check_curie(data["evidence_code"], ("evidence_code",)) or DEFAULT_EVIDENCE_CODE
         pub = data.get("publication")
@@ -139,7 +149,10 @@ class _RecordBuilder:
         if not data.get("patients") and not data.get("cohorts"):
             self.problem(("patients",), "a record needs at least one patient or cohort")
         for i, product in enumerate(self.as_list(data.get("products"), ("products",))):
-            self.add_part(schema.PRODUCT, product, ("products", i), self.child(self.publication, "product", product))
+            product_iri = self.child(self.publication, "product", product)
+            self.add_part(schema.PRODUCT, product, ("products", i), product_iri)
+            if product_iri is not None and isinstance(product, dict) and product.get("name") is None:
+                self.graph.add((product_iri, iri("rdfs:label"), Literal(schema.UNNAMED_PRODUCT)))
         for i, patient in enumerate(self.as_list(data.get("patients"), ("patients",))):
             self.add_patient(patient, ("patients", i))
         for i, cohort in enumerate(self.as_list(data.get("cohorts"), ("cohorts",))):
@@ -200,11 +213,15 @@ class _RecordBuilder:
         local = fact.get("id")
         subject = URIRef(f"{patient}/{local}") if isinstance(local, str) and LOCAL_ID.match(local) else None
         fields = schema.COMMON_FACT_FIELDS + part.fields
+        if kind == "relapse" and fact.get("sites") is None and fact.get("site_details"):
+            fields = tuple(dataclasses.replace(f, required=False) if f.name == "sites" else f for f in fields)
         merged = schema.Part(part.name, part.node_class, fields)
         self.add_part(merged, fact, path, subject)
         if subject is None:
             return
         self.graph.add((subject, iri("emkg:aboutPatient"), patient))
+        self.add_involved_sites(fact, path, subject)
+        self.check_relapse_kind(fact, path)
         if any(k in fact for k in ANCHORED_FIELDS) and "relative_to" not in fact and kind != "car-t-infusion":
             if len(infusions) == 1:
                 self.graph.add((subject, iri("emkg:relativeToInfusion"), URIRef(f"{patient}/{infusions[0]}")))
@@ -214,6 +231,24 @@ class _RecordBuilder:
                 self.problem(path + ("relative_to",),
                              f"this patient has {len(infusions)} infusions; say which is day 0 "
                              f"(relative_to: one of {', '.join(map(str, infusions))})")
+
+    def add_involved_sites(self, fact: dict, path: Path, subject: URIRef) -> None:
+        """An involved site of `site_details` is also one of the fact's sites, so queries by site find it."""
+        details = fact.get("site_details")
+        for detail in details if isinstance(details, list) else [details] if isinstance(details, dict) else []:
+            site = detail.get("site") if isinstance(detail, dict) else None
+            if isinstance(site, str) and detail.get("involved", True) is not False:
+                with contextlib.suppress(CurieError):  # a bad CURIE is reported at the detail's own path
+                    self.graph.add((subject, iri("emkg:hasSite"), iri(site.strip())))
+
+    def check_relapse_kind(self, fact: dict, path: Path) -> None:
+        kind, marrow = fact.get("relapse_kind"), fact.get("marrow_involved")
+        if not (isinstance(kind, str) and isinstance(marrow, bool)):
+            return
+        if RELAPSE_KIND_MARROW.get(kind.strip(), marrow) != marrow:
+            self.problem(path + ("marrow_involved",),
+                         f"relapse_kind {kind} says the marrow is {'' if not marrow else 'not '}involved, "
+                         f"but marrow_involved is {str(marrow).lower()}", marrow)
 
     def add_cohort(self, cohort: Any, path: Path) -> None:
         subject = self.child(self.publication, "cohort", cohort)
@@ -270,10 +305,24 @@ class _RecordBuilder:
             values = value if spec.many else [value]
             if spec.many and not isinstance(value, list):
                 values = [value]  # a single value is accepted where a list is allowed
+            if spec.kind == "term" and len(values) > 1 and any(
+                    isinstance(v, str) and v.strip() in schema.MISSING_VALUES for v in values):
+                self.problem(path + (spec.name,), f"{' / '.join(schema.MISSING_VALUES)} stands alone: "
+                             "it cannot be listed with other values", value)
+                continue
+            if spec.kind == "object" and spec.node_class == "emkg:Timing":
+                self.check_anchor(values, path + (spec.name,), isinstance(value, list))
             for i, item in enumerate(values):
                 item_path = path + (spec.name, i) if spec.many and isinstance(value, list) else path + (spec.name,)
                 suffix = f"-{i + 1}" if spec.many else ""
                 self.add_value(spec, item, item_path, subject, URIRef(f"{subject}/{spec.name}{suffix}"))
+
+    def check_anchor(self, timings: list, path: Path, listed: bool) -> None:
+        for i, timing in enumerate(timings):
+            if isinstance(timing, dict) and ("from" in timing) == ("from_event" in timing):
+                self.problem(path + (i,) if listed else path,
+                             "a timing names exactly one anchor: 'from' (a fact of this patient) or 'from_event' "
+                             "(e.g. emkg:MrdNegativityEvent)", timing)
 
     def add_value(self, spec: schema.Field, value: Any, path: Path, subject: URIRef, node: URIRef) -> None:
         predicate = iri(spec.predicate)
@@ -288,6 +337,18 @@ class _RecordBuilder:
             curie = self.check_curie(value, path)
             if curie:
                 self.graph.add((subject, predicate, iri(curie)))
+        elif spec.kind == "yearmonth":
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            if isinstance(value, str) and YEAR_MONTH.match(value.strip()):
+                self.graph.add((subject, predicate, Literal(value.strip())))
+            else:
+                self.problem(path, "expected a year 'YYYY' or a month 'YYYY-MM' (no day: privacy)", value)
+        elif spec.kind == "publication":
+            if isinstance(value, str) and LOCAL_ID.match(value.strip()):
+                self.graph.add((subject, predicate, URIRef(f"{EMKG}publication/{value.strip()}")))
+            else:
+                self.problem(path, "expected the id of a curated publication (its file name without .yaml)", value)
         elif spec.kind == "ref":
             if isinstance(value, str | int) and not isinstance(value, bool):
                 self.pending_refs.append((subject, spec, str(value), path))

@@ -38,7 +38,7 @@ def test_a_valid_case_is_added_under_a_deterministic_name_and_reads_back(tmp_pat
     (written,) = evidence.glob("*.yaml")
     assert written.name == "test-minimal-csv-case.yaml"
     text = written.read_text(encoding="utf-8")
-    assert text.startswith("schema: emkg-record/1\n") and "quotes are not checked" in text
+    assert text.startswith("schema: emkg-record/2\n") and "quotes are not checked" in text
     record = read_record(written)
     assert any(str(s).endswith("/P1/P1-infusion") for s in record.graph.subjects())
     assert run("validate", written).exit_code == 0

@@ -88,3 +88,52 @@ def test_an_age_over_89_is_written_90_plus(tmp_path):
     refused = validate_file(exact)
     assert refused.code == 1
     assert any("90+" in detail["message"] and detail["field"] == "age_years" for detail in refused.details)
+
+
+def full_rows(**change: str) -> str:
+    """One row of the minimal case under the template's full header (every column), with `change`."""
+    header, example = list(csv.reader(io.StringIO(VALID.read_text(encoding="utf-8"))))
+    row = dict(zip(header, example, strict=True)) | change
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.name for c in csv_template.COLUMNS])
+    writer.writerow([row.get(c.name, "") for c in csv_template.COLUMNS])
+    return out.getvalue()
+
+
+MODEL2 = {"age_years": "", "age_group": "emkg:Pediatric", "age_low": "2", "age_high": "17",
+          "relapse_laterality": "emkg:Left", "relapse_kind": "emkg:IsolatedExtramedullary",
+          "relapse_cns_status": "emkg:CNS1", "relapse_timing_from": "emkg:RemissionEvent",
+          "relapse_timing_value": "40", "relapse_timing_unit": "emkg:Day", "publication_year": "2024",
+          "publication_enrollment_start": "2019-03", "response_mrd_method": "emkg:FlowCytometry",
+          "response_mrd_specimen": "UBERON:0002371", "product_name": "", "product_targets": "emkg:NotReported"}
+
+
+def test_model2_columns_become_record_fields(tmp_path):
+    from emkg.validate import validate_file
+
+    (record,) = csv_template.convert(full_rows(**MODEL2), "t.csv").records
+    facts = {f["type"]: f for f in record.data["patients"][0]["facts"]}
+    assert facts["demographics"] == {"id": "P1-demographics", "type": "demographics", "sex": "emkg:Male",
+                                     "age_context": "emkg:AgeAtCarT", "age_group": "emkg:Pediatric",
+                                     "age_low": "2", "age_high": "17", "quote": "a 12-year-old boy"}
+    relapse = facts["relapse"]
+    assert relapse["site_details"] == {"site": "UBERON:0000473", "laterality": "emkg:Left"}
+    assert relapse["timing"] == {"from_event": "emkg:RemissionEvent", "after": {"value": "40", "unit": "emkg:Day"}}
+    assert relapse["relapse_kind"] == "emkg:IsolatedExtramedullary" and relapse["cns_status"] == "emkg:CNS1"
+    assert record.data["products"][0]["targets"] == ["emkg:NotReported"] and "name" not in record.data["products"][0]
+    path = tmp_path / "model2.csv"
+    path.write_text(full_rows(**MODEL2), encoding="utf-8")
+    assert validate_file(path).code == 0, validate_file(path).problems
+
+
+def test_model2_columns_are_reported_at_their_column(tmp_path):
+    from emkg.validate import validate_file
+
+    path = tmp_path / "bad.csv"
+    path.write_text(full_rows(**MODEL2 | {"relapse_laterality": "emkg:Male", "relapse_timing_unit": "emkg:Percent",
+                                          "age_low": "40"}), encoding="utf-8")
+    outcome = validate_file(path)
+    assert outcome.code == 1
+    found = {(d["field"], d["line"]) for d in outcome.details if d["severity"] == "Violation"}
+    assert {("relapse_laterality", 2), ("relapse_timing_unit", 2), ("age_low", 2)} <= found, outcome.problems

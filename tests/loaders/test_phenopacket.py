@@ -110,3 +110,35 @@ def test_an_unregistered_product_carries_its_target_and_a_publication_without_pm
 def test_not_a_phenopacket_is_unusable(text):
     with pytest.raises(Unusable):
         convert(text, "p.json")
+
+
+def with_laterality_and_timing(p):
+    p["diseases"][1]["laterality"] = {"id": "HP:0012835", "label": "Left"}
+    p["metaData"]["externalReferences"].append(
+        {"id": "EMKG-TIMING", "reference": "#/diseases/1",
+         "description": "about 40 emkg:Day after emkg:RemissionEvent"})
+
+
+def test_laterality_and_timing_map_to_the_record():
+    text, _ = packet_with(with_laterality_and_timing)
+    conversion = convert(text, "p.json")
+    assert not conversion.problems and not conversion.warnings
+    (record,) = conversion.records
+    relapse = next(f for f in record.data["patients"][0]["facts"] if f["type"] == "relapse")
+    assert relapse["site_details"] == {"site": "UBERON:0000473", "laterality": "emkg:Left"}
+    assert relapse["timing"] == [{"from_event": "emkg:RemissionEvent", "after": {"value": "40", "unit": "emkg:Day"},
+                                  "approximate": True}]
+    build_record(record.data, record.source.lines, "p.json")  # reads as a record
+
+
+def test_unknown_laterality_and_unreadable_timing_are_named_with_json_path_and_line():
+    def change(p):
+        with_laterality_and_timing(p)
+        p["diseases"][1]["laterality"] = {"id": "HP:0012833", "label": "Unilateral"}
+        p["metaData"]["externalReferences"][-1]["description"] = "forty days after remission"
+
+    text, lines = packet_with(change)
+    problems = {p.path: p for p in convert(text, "p.json").problems}
+    assert set(problems) == {"diseases[1].laterality.id", "metaData.externalReferences[8].description"}
+    assert '"HP:0012833"' in lines[problems["diseases[1].laterality.id"].line - 1]
+    assert "forty days" in lines[problems["metaData.externalReferences[8].description"].line - 1]

@@ -83,3 +83,25 @@ def test_every_curated_patient_exports_to_a_valid_phenopacket(tmp_path):
         assert packet.subject.id and packet.meta_data.external_references
         conversion = convert(path.read_text(encoding="utf-8"), path.name)
         assert not conversion.problems, (path.name, conversion.problems)
+
+
+def test_laterality_and_timing_survive_export_and_import(tmp_path):
+    source = TESTS / "records" / "valid" / "minimal-case.phenopacket.json"
+    import json
+
+    packet = json.loads(source.read_text(encoding="utf-8"))
+    packet["diseases"][1]["laterality"] = {"id": "HP:0012834", "label": "Right"}
+    packet["metaData"]["externalReferences"].append(
+        {"id": "EMKG-TIMING", "reference": "#/diseases/1", "description": "18 emkg:Month before emkg:TransplantEvent"})
+    given = tmp_path / "given.json"
+    given.write_text(json.dumps(packet), encoding="utf-8")
+    first = imported(given)
+    loaded = build_record(first, {}, given.name)
+    out = tmp_path / "out"
+    (written,) = export_phenopackets(loaded.graph + ontology_graph(), out)
+    exported = Parse(written.read_text(encoding="utf-8"), Phenopacket())  # the official package reads it
+    assert [d.laterality.id for d in exported.diseases if d.primary_site.id] == ["HP:0012834"]
+    relapse = next(f for f in imported(written)["patients"][0]["facts"] if f["type"] == "relapse")
+    assert relapse["site_details"] == {"site": "UBERON:0000473", "laterality": "emkg:Right"}
+    assert relapse["timing"] == [{"from_event": "emkg:TransplantEvent",
+                                  "after": {"value": "18.0", "unit": "emkg:Month"}, "before": True}]
