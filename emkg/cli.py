@@ -377,32 +377,52 @@ def record_format() -> None:
 
 @main.command()
 @click.option("--terms", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
-              help="folder of verified .obo slices (default: ../shared/ontology-terms)")
-def imports(terms: Path | None) -> None:
-    """Regenerate ontology/imports/ from the verified term slices."""
-    from emkg.imports import write_modules
+              help="folder of verified .obo slices (default: ../shared/ontology-terms); "
+                   "the project's ontology/verified-terms/ is always added")
+@click.option("--check", "check_only", is_flag=True,
+              help="only check that the committed modules are current (exit 1 if not)")
+def imports(terms: Path | None, check_only: bool) -> None:
+    """Regenerate ontology/imports/ from the verified term slices (shared + ontology/verified-terms/)."""
+    from emkg.imports import modules, stale_modules, write_modules
 
-    terms = terms or paths.PROJECT_ROOT.parent / "shared" / "ontology-terms"
+    terms = terms or paths.SHARED_TERMS_DIR
     if not terms.is_dir():
         _fail(f"error: no term folder at {terms}; pass --terms", 2)
-    for written in write_modules(terms, paths.IMPORTS_DIR):
+    dirs = [terms, paths.VERIFIED_TERMS_DIR]
+    try:
+        modules(dirs)
+    except ValueError as exc:
+        _fail(f"error: {exc}", 1)
+    if check_only:
+        stale = stale_modules(dirs, paths.IMPORTS_DIR)
+        if stale:
+            _fail(f"out of date: {', '.join(stale)}; run `emkg imports`", 1)
+        click.echo("import modules are current")
+        return
+    for written in write_modules(dirs, paths.IMPORTS_DIR):
         click.echo(f"wrote {written.relative_to(paths.PROJECT_ROOT)}")
 
 
 @main.command("mappings")
 @click.option("--table", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
-              help="the verified term table (default: ../shared/ontology-terms.tsv)")
+              help="the verified term table (default: ../shared/ontology-terms.tsv); "
+                   "the project's ontology/verified-terms.tsv is always added")
 @click.option("--check", "check_only", is_flag=True,
               help="only check that the committed files are current (exit 1 if not)")
 def mappings_cmd(table: Path | None, check_only: bool) -> None:
     """Regenerate the SSSOM set (metadata embedded) from emkg.ttl, and the prefix map and JSON-LD context files."""
     from emkg import mappings
     from emkg.graph import ontology_graph
+    from emkg.verified_terms import VerifiedTermsError, read_verified
 
-    table = table or paths.PROJECT_ROOT.parent / "shared" / "ontology-terms.tsv"
+    table = table or paths.SHARED_TERMS_TABLE
     if not table.is_file():
         _fail(f"error: no verified term table at {table}; pass --table", 2)
-    ontology, verified = ontology_graph(), mappings.read_verified(table)
+    try:
+        verified = read_verified(table, paths.VERIFIED_TERMS_TABLE)
+    except VerifiedTermsError as exc:
+        _fail(f"error: {exc}", 1)
+    ontology = ontology_graph()
     try:
         if check_only:
             stale = mappings.stale_files(ontology, verified, paths.MAPPINGS_DIR)

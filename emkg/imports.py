@@ -1,7 +1,9 @@
 """Build the slim import modules in ontology/imports/ from the verified term slices.
 
 Input: ../shared/ontology-terms/*.obo, which hold only identifiers verified against the ontologies'
-own released files (see that folder's README). Output: one Turtle module per ontology with, for each
+own released files (see that folder's README), and the project's own slices in ontology/verified-terms/
+(same format, for terms verified here; rows in ontology/verified-terms.tsv). Slices of the same name are
+merged into one module. Output: one Turtle module per ontology with, for each
 term, its label, exact synonyms, cross-references and is_a parents (parents outside the slice are
 declared with the label the slice gives them). Obsolete terms are kept and marked deprecated so that
 a QC check can refuse them. Output is sorted, so regenerating gives byte-identical files.
@@ -78,13 +80,40 @@ def module_for(obo_text: str, source_name: str) -> str:
     return HEADER.format(source=source_name) + prefixes + "\n".join(blocks)
 
 
-def write_modules(terms_dir: Path, imports_dir: Path) -> list[Path]:
+def _source_name(obo: Path) -> str:
+    return f"{obo.parent.parent.name}/{obo.parent.name}/{obo.name}"
+
+
+def modules(terms_dirs: list[Path]) -> dict[str, str]:
+    """Module file name -> Turtle text, one per slice name found in any of `terms_dirs` (a term in two
+    slices of one name would be declared twice, so that is refused)."""
+    slices: dict[str, list[Path]] = {}
+    for terms_dir in terms_dirs:
+        for obo in sorted(terms_dir.glob("*.obo")) if terms_dir.is_dir() else ():
+            slices.setdefault(obo.stem, []).append(obo)
+    built = {}
+    for stem, files in sorted(slices.items()):
+        texts = [f.read_text(encoding="utf-8") for f in files]
+        ids = [t["id"][0] for text in texts for t in parse_obo(text)]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} declared in more than one {stem}.obo slice")
+        built[f"{stem}_import.ttl"] = module_for("\n".join(texts), " + ".join(_source_name(f) for f in files))
+    return built
+
+
+def write_modules(terms_dirs: list[Path], imports_dir: Path) -> list[Path]:
     """Regenerate every module; returns the files written."""
     imports_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for obo in sorted(terms_dir.glob("*.obo")):
-        target = imports_dir / f"{obo.stem}_import.ttl"
-        target.write_text(module_for(obo.read_text(encoding="utf-8"), f"shared/ontology-terms/{obo.name}"),
-                          encoding="utf-8")
+    for name, text in modules(terms_dirs).items():
+        target = imports_dir / name
+        target.write_text(text, encoding="utf-8")
         written.append(target)
     return written
+
+
+def stale_modules(terms_dirs: list[Path], imports_dir: Path) -> list[str]:
+    """Module files that differ from what the slices generate (or are missing)."""
+    return sorted(name for name, text in modules(terms_dirs).items()
+                  if not (imports_dir / name).is_file() or (imports_dir / name).read_text(encoding="utf-8") != text)

@@ -5,14 +5,14 @@ external term becomes one row of ``ontology/mappings/emkg.sssom.tsv``, written b
 metadata (curie map, mapping set id, provider, license, date) embedded in the file's ``#`` header, so
 `sssom validate` and `sssom parse` read the file alone. The object label is the one the
 import module gives (itself generated from the verified slices) and the comment names where the term
-was verified (``verified_from`` in ../shared/ontology-terms.tsv). Output is sorted and dated with the
-ontology's release date, not today's, so regenerating an unchanged ontology gives identical files;
-``tests/ontology/test_mappings.py`` checks that the committed files are current.
+was verified (``verified_from`` in ../shared/ontology-terms.tsv or the project's
+ontology/verified-terms.tsv). Output is sorted and dated with the ontology's release date, not
+today's, so regenerating an unchanged ontology gives identical files; ``tests/ontology/test_mappings.py``
+checks that the committed files are current.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +50,11 @@ class Mapping:
                 "comment": self.comment}
 
 
-def read_verified(table: Path) -> dict[str, dict[str, str]]:
-    """The verified term table, keyed by IRI."""
-    with table.open(encoding="utf-8") as handle:
-        return {row["iri"]: row for row in csv.DictReader(handle, delimiter="\t")}
+def read_verified(*tables: Path) -> dict[str, dict[str, str]]:
+    """The verified term tables (default: the shared one and the project's extension), keyed by IRI."""
+    from emkg.verified_terms import read_verified as read
+
+    return read(*tables)
 
 
 def mappings(ontology: Graph, verified: dict[str, dict[str, str]]) -> list[Mapping]:
@@ -70,11 +71,13 @@ def mappings(ontology: Graph, verified: dict[str, dict[str, str]]) -> list[Mappi
                 errors.append(f"{where}: the object has no label in ontology/imports/")
                 continue
             if row is None or row.get("status") != "VERIFIED":
-                errors.append(f"{where}: the object is not VERIFIED in ../shared/ontology-terms.tsv")
+                errors.append(f"{where}: the object is not VERIFIED in ../shared/ontology-terms.tsv "
+                              "or ontology/verified-terms.tsv")
                 continue
             found.append(Mapping(compact(str(subject)), compact(str(predicate)), compact(str(obj)),
                                  str(ontology.value(subject, RDFS.label) or ""), str(object_label),
-                                 f"verified in ../shared/ontology-terms.tsv from {row['verified_from']}"))
+                                 f"verified in {row.get('table', '../shared/ontology-terms.tsv')} "
+                                 f"from {row['verified_from']}"))
     if errors:
         raise MappingError("; ".join(sorted(errors)))
     return sorted(found)
@@ -106,7 +109,7 @@ def metadata(ontology: Graph, rows: list[Mapping]) -> dict[str, str]:
         "subject_source": str(header),
         "subject_source_version": version,
         "comment": "generated - do not edit; run `emkg mappings`. Object labels come from ontology/imports/ and "
-                   "are checked against ../shared/ontology-terms.tsv.",
+                   "are checked against ../shared/ontology-terms.tsv and ontology/verified-terms.tsv.",
     }
 
 

@@ -16,6 +16,12 @@ ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "emkg.ttl"
 IMPORTS_DIR = ONTOLOGY_DIR / "imports"
 MAPPINGS_DIR = ONTOLOGY_DIR / "mappings"
+# Verified external terms: the shared table and .obo slices (../shared/ontology-terms*), and the project's own
+# extension (same columns and slice format) for terms verified here against the ontology's source.
+SHARED_TERMS_TABLE = PROJECT_ROOT.parent / "shared" / "ontology-terms.tsv"
+SHARED_TERMS_DIR = PROJECT_ROOT.parent / "shared" / "ontology-terms"
+VERIFIED_TERMS_TABLE = ONTOLOGY_DIR / "verified-terms.tsv"
+VERIFIED_TERMS_DIR = ONTOLOGY_DIR / "verified-terms"
 PREFIX_MAP_FILE = ONTOLOGY_DIR / "emkg.prefixes.json"  # the prefix map, for `curies.load_prefix_map`
 JSONLD_CONTEXT_FILE = ONTOLOGY_DIR / "emkg.context.jsonld"  # the published JSON-LD context
 SHAPES_DIR = PROJECT_ROOT / "shapes"

@@ -55,12 +55,34 @@ CASES = [
     ("CombinedRelapse", "isolated-cns", False,
      "t:isolated-cns a emkg:Relapse ; emkg:hasSite UBERON:0001359 ; emkg:boneMarrowInvolved false ."),
     ("CombinedRelapse", "combined-unknown", False, "t:combined-unknown a emkg:Relapse ; emkg:hasSite UBERON:0001359 ."),
+    ("CombinedRelapse", "combined-testis", True,
+     "t:combined-testis a emkg:Relapse ; emkg:hasSite UBERON:0002371, UBERON:0000473 ; emkg:boneMarrowInvolved true ."),
+    ("CombinedRelapse", "combined-em-unattributed", True,
+     "t:combined-em-unattributed a emkg:Relapse ; emkg:hasSite UBERON:0002371, emkg:ExtramedullarySiteNotReported ; "
+     "emkg:boneMarrowInvolved true ."),
+    # the wrong inference: a marrow-only relapse (seeds 002, 003) is not a combined relapse
+    ("CombinedRelapse", "marrow-only", False,
+     "t:marrow-only a emkg:Relapse ; emkg:hasSite UBERON:0002371 ; emkg:boneMarrowInvolved true ."),
+    ("CombinedRelapse", "marrow-and-blood", False,
+     "t:marrow-and-blood a emkg:Relapse ; emkg:hasSite UBERON:0002371, UBERON:0000178 ; "
+     "emkg:boneMarrowInvolved true ."),
+    ("CombinedRelapse", "marrow-site-not-reported", False,
+     "t:marrow-site-not-reported a emkg:Relapse ; emkg:hasSite emkg:SiteNotReported ; emkg:boneMarrowInvolved true ."),
+    ("CombinedRelapse", "em-diagnosis", False,
+     "t:em-diagnosis a emkg:Diagnosis ; emkg:hasSite UBERON:0002371, UBERON:0000473 ."),
+    ("IsolatedEMRelapse", "isolated-marrow", False,
+     "t:isolated-marrow a emkg:Relapse ; emkg:hasSite UBERON:0002371 ; emkg:boneMarrowInvolved true ."),
+    ("CNSRelapse", "cns-site-not-reported", False,
+     "t:cns-site-not-reported a emkg:Relapse ; emkg:hasSite emkg:ExtramedullarySiteNotReported ."),
+    ("TesticularRelapse", "testis-diagnosis", False,
+     "t:testis-diagnosis a emkg:Diagnosis ; emkg:hasSite UBERON:0000473 ."),
     ("PostTransplantRelapse", "after-hsct", True,
      "t:after-hsct a emkg:Relapse ; emkg:occursAfter t:after-hsct-tx . t:after-hsct-tx a emkg:HSCT ."),
     ("PostTransplantRelapse", "after-chemo", False,
      "t:after-chemo a emkg:Relapse ; emkg:occursAfter t:after-chemo-tx . t:after-chemo-tx a emkg:Chemotherapy ."),
     ("RelapseAfterCarT", "after-cart", True,
      "t:after-cart a emkg:Relapse ; emkg:occursAfter t:after-cart-inf . t:after-cart-inf a emkg:CarTInfusion ."),
+    ("PostTransplantRelapse", "no-timing", False, "t:no-timing a emkg:Relapse ; emkg:hasSite UBERON:0000473 ."),
     ("RelapseAfterCarT", "after-hsct-only", False,
      "t:after-hsct-only a emkg:Relapse ; emkg:occursAfter t:after-hsct-only-tx . t:after-hsct-only-tx a emkg:HSCT ."),
     ("SevereCRS", "crs3", True, "t:crs3 a emkg:AdverseEvent ; emkg:condition MONDO:0600008 ; emkg:grade 3 ."),
@@ -70,6 +92,8 @@ CASES = [
     ("SevereCRS", "crs3-absent", False,
      "t:crs3-absent a emkg:AdverseEvent ; emkg:condition MONDO:0600008 ; emkg:grade 3 ; emkg:present false ."),
     ("SevereCRS", "cres3", False, "t:cres3 a emkg:AdverseEvent ; emkg:condition emkg:CRES ; emkg:grade 3 ."),
+    ("SevereCRS", "crs-ungraded", False, "t:crs-ungraded a emkg:AdverseEvent ; emkg:condition MONDO:0600008 ."),
+    ("SevereICANS", "icans-ungraded", False, "t:icans-ungraded a emkg:AdverseEvent ; emkg:condition emkg:ICANS ."),
     ("SevereICANS", "icans3", True, "t:icans3 a emkg:AdverseEvent ; emkg:condition emkg:ICANS ; emkg:grade 3 ."),
     ("SevereICANS", "icans1", False, "t:icans1 a emkg:AdverseEvent ; emkg:condition emkg:ICANS ; emkg:grade 1 ."),
     ("SevereICANS", "icans-cres3", False,
@@ -80,6 +104,9 @@ CASES = [
     ("DonorDerivedCarTInfusion", "inf-allo", False,
      "t:inf-allo a emkg:CarTInfusion ; emkg:usesProduct t:inf-allo-p . "
      "t:inf-allo-p a emkg:CarTProduct ; emkg:cellSource emkg:Allogeneic ."),
+    ("DonorDerivedCarTInfusion", "inf-source-unknown", False,
+     "t:inf-source-unknown a emkg:CarTInfusion ; emkg:usesProduct t:inf-source-unknown-p . "
+     "t:inf-source-unknown-p a emkg:CarTProduct ."),
     ("DonorDerivedCarTInfusion", "inf-auto", False,
      "t:inf-auto a emkg:CarTInfusion ; emkg:usesProduct t:inf-auto-p . "
      "t:inf-auto-p a emkg:CarTProduct ; emkg:cellSource emkg:Autologous ."),
@@ -88,6 +115,9 @@ CASES = [
     ("DualTargetCar", "car-19-22", True,
      "t:car-19-22 a emkg:CarTProduct ; emkg:targetsAntigen PR:000001002, PR:000001288 ."),
     ("DualTargetCar", "car-19", False, "t:car-19 a emkg:CarTProduct ; emkg:targetsAntigen PR:000001002 ."),
+    # CD19 and CD22 products given together (co-administration) are two single-target products
+    ("DualTargetCar", "co-22", False, "t:co-22 a emkg:CarTProduct ; emkg:targetsAntigen PR:000001288 . "
+     "t:co-inf a emkg:CarTInfusion ; emkg:usesProduct t:car-19, t:co-22 ."),
     ("FourOneBBCostimulatedCar", "car-41bb", True,
      "t:car-41bb a emkg:CarTProduct ; emkg:hasCostimulatoryDomain emkg:FourOneBBDomain ."),
     ("FourOneBBCostimulatedCar", "car-cd28", False,

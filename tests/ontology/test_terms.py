@@ -1,10 +1,10 @@
 """External terms: every external IRI used anywhere in the project (ontology, evidence, shapes, stored
 queries, the record-format and ontology docs) is declared in an import module with a label and is not
-deprecated, and that label is the one recorded in the verified table (../shared/ontology-terms.tsv)."""
+deprecated, and that label is the one recorded in the verified tables (../shared/ontology-terms.tsv and the project's
+ontology/verified-terms.tsv)."""
 
 from __future__ import annotations
 
-import csv
 import re
 
 import pytest
@@ -13,6 +13,7 @@ from rdflib import OWL, RDFS, Literal, URIRef
 from emkg import paths
 from emkg.graph import evidence_graph, ontology_graph, record_files, shapes_graph
 from emkg.namespaces import EXTERNAL_ONTOLOGY_PREFIXES, PREFIXES, compact, expand
+from emkg.verified_terms import read_verified
 
 EXTERNAL = tuple(PREFIXES[p] for p in EXTERNAL_ONTOLOGY_PREFIXES)
 # A CURIE of an external ontology written in text (query headers, shape messages, docs); the negative
@@ -71,11 +72,10 @@ def test_the_text_scan_finds_curies_and_iris():
 
 
 def test_import_labels_match_the_verified_table(ontology):
-    table = paths.PROJECT_ROOT.parent / "shared" / "ontology-terms.tsv"
+    table = paths.SHARED_TERMS_TABLE
     if not table.is_file():
         pytest.fail(f"verified term table not found at {table}")
-    with table.open(encoding="utf-8") as handle:
-        verified = {row["iri"]: row for row in csv.DictReader(handle, delimiter="\t")}
+    verified = read_verified(table, paths.VERIFIED_TERMS_TABLE)
     checked = 0
     for module in sorted(paths.IMPORTS_DIR.glob("*.ttl")):
         for subject, label in ontology_graph_module(module).subject_objects(RDFS.label):
