@@ -1,10 +1,10 @@
 """The spreadsheet template: one CSV row per patient -> case-record data -> the record loader's triples.
 
-`COLUMNS` is the one table of the template: `emkg template csv` prints its header (and a commented
-example row) from it, `emkg template csv --doc` prints the column reference from it, and `convert`
-reads rows with it. Each column names the record part and field it fills, so a row becomes the same
-structure as a YAML case record (publication, products, patients[].facts[]) and goes through
-`loaders.yaml_record.build_record`: there is no second RDF mapping.
+`COLUMNS` (generated from the record schema) is the one table of the template: `emkg template csv`
+prints its header (and a commented example row) from it, `emkg template csv --doc` prints the column
+reference from it, and `convert` reads rows with it. Each column names the record part and field it
+fills, so a row becomes the same structure as a YAML case record (publication, products,
+patients[].facts[]) and goes through `loaders.yaml_record.build_record`: there is no second RDF mapping.
 
 Rows are grouped into one record per `publication_id`. Cells are text; the column's kind says how a
 cell is read: `list` cells are split on ';', `int` / `bool` cells are converted when they can be and
@@ -20,6 +20,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from loaders import csv_columns
 from loaders.limits import MAX_LITERAL_CHARS, MAX_ROWS
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
 from loaders.yaml_record import SCHEMA_ID, Problem
@@ -51,156 +52,9 @@ FACT_SLOTS: dict[str, tuple[str, str]] = {
 }
 
 
-def _toxicity(n: int, example: dict[str, str]) -> list[Column]:
-    part, p = f"toxicity{n}", f"toxicity{n}_"
-    return [
-        Column(p + "condition", part, "condition", "term", "toxicity condition term, e.g. MONDO:0600008 (CRS)",
-               example.get("condition", "")),
-        Column(p + "reported_term", part, "reported_term", "text", "the source's own name (CRS, CRES, ICANS)",
-               example.get("reported_term", "")),
-        Column(p + "grade", part, "grade", "int", "grade 0-5", example.get("grade", "")),
-        Column(p + "grading_system", part, "grading_system", "term",
-               "emkg:ASTCT2019, emkg:CTCAE, emkg:Lee2014 or emkg:GradingSystemNotReported",
-               example.get("grading_system", "")),
-        Column(p + "day", part, "day", "int", "day after the infusion (day 0)", example.get("day", "")),
-        Column(p + "quote", part, "quote", "text", "verbatim words of the source for this toxicity",
-               example.get("quote", "")),
-    ]
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("publication_id", "publication", "id", "text", "slug naming the publication, e.g. smith-2024-cns-relapse",
-           "example-2024-testis-relapse", required=True),
-    Column("publication_label", "publication", "label", "text", "short human label of the publication",
-           "Example case report 2024"),
-    Column("publication_design", "publication", "design", "term",
-           "emkg:CaseReport, emkg:CaseSeries, emkg:CohortStudy or emkg:ClinicalTrial", "emkg:CaseReport"),
-    Column("publication_doi", "publication", "doi", "text", "DOI, e.g. 10.1000/xyz123"),
-    Column("publication_pmid", "publication", "pmid", "text", "PubMed id"),
-    Column("publication_registrations", "publication", "registrations", "list", "NCT... / ChiCTR... numbers"),
-    Column("publication_centres", "publication", "centres", "list", "treating centre(s)", "Example Hospital"),
-    Column("publication_source_text", "publication", "source_text", "text",
-           "file name of the source text in a source-text folder (quotes are then checked); or use --source-text"),
-    Column("publication_year", "publication", "year", "int", "year of publication"),
-    Column("publication_authors", "publication", "authors", "list", "author names as printed, ';'-separated"),
-    Column("publication_enrollment_start", "publication", "enrollment_start", "text",
-           "start of the study period, 'YYYY' or 'YYYY-MM'"),
-    Column("publication_enrollment_end", "publication", "enrollment_end", "text",
-           "end of the study period, 'YYYY' or 'YYYY-MM'"),
-    Column("publication_source_kind", "publication", "source_kind", "term",
-           "emkg:PrimaryReport (default) or emkg:SecondaryReport (a news report of a study)"),
-    Column("publication_reports_on", "publication", "reports_on", "text",
-           "citation, DOI or registration of the primary study a secondary report is about"),
-    Column("publication_quote", "publication", "quote", "text", "verbatim words of the source about the study",
-           "We report a case of isolated testicular relapse."),
-    Column("patient_id", "patient", "id", "text", "local patient id, unique within the publication", "P1",
-           required=True),
-    Column("patient_label", "patient", "label", "text", "short label, e.g. '12-year-old boy, testis relapse'",
-           "12-year-old boy, testis relapse"),
-    Column("patient_source_label", "patient", "source_label", "text", "the source's own name for the patient"),
-    Column("sex", "demographics", "sex", "term", "emkg:Male or emkg:Female", "emkg:Male"),
-    Column("age_years", "demographics", "age_years", "decimal",
-           "age in years; any age over 89 is written 90+ (privacy)", "12"),
-    Column("age_context", "demographics", "age_context", "term", "emkg:AgeAtDiagnosis, emkg:AgeAtCarT ...",
-           "emkg:AgeAtCarT"),
-    Column("age_group", "demographics", "age_group", "term",
-           "emkg:Adult, emkg:Pediatric or emkg:AdolescentYoungAdult, when the source gives no age"),
-    Column("age_low", "demographics", "age_low", "decimal", "lower end of an age given only as a range (years)"),
-    Column("age_high", "demographics", "age_high", "decimal", "upper end of an age given only as a range (years)"),
-    Column("demographics_quote", "demographics", "quote", "text", "verbatim words of the source for sex / age",
-           "a 12-year-old boy"),
-    Column("diagnosis", "diagnosis", "disease", "list", "disease term(s), e.g. MONDO:0020511 (B-ALL)",
-           "MONDO:0020511"),
-    Column("diagnosis_order", "diagnosis", "order", "int", "position in the patient's history when no day is known",
-           "1"),
-    Column("diagnosis_year", "diagnosis", "year", "int", "calendar year of the diagnosis"),
-    Column("diagnosis_cns_status", "diagnosis", "cns_status", "term", "emkg:CNS1, emkg:CNS2 or emkg:CNS3"),
-    Column("diagnosis_quote", "diagnosis", "quote", "text", "verbatim words of the source for the diagnosis",
-           "diagnosed with B-ALL"),
-    Column("relapse_sites", "relapse", "sites", "list", "UBERON site terms separated by ';'", "UBERON:0000473"),
-    Column("relapse_laterality", "relapse", "site_details.laterality", "term",
-           "side of the (one) relapse site: emkg:Left, emkg:Right or emkg:Bilateral"),
-    Column("relapse_kind", "relapse", "relapse_kind", "term",
-           "emkg:IsolatedExtramedullary, emkg:CombinedMarrowExtramedullary or emkg:IsolatedMarrow, as stated",
-           "emkg:IsolatedExtramedullary"),
-    Column("relapse_cns_status", "relapse", "cns_status", "term", "emkg:CNS1, emkg:CNS2 or emkg:CNS3"),
-    Column("marrow_involved", "relapse", "marrow_involved", "bool",
-           "true: the marrow is involved (alone or with EM sites); false: isolated EM", "false"),
-    Column("relapse_number", "relapse", "relapse_number", "int", "1 for the first relapse ...", "1"),
-    Column("relapse_order", "relapse", "order", "int", "position in the patient's history", "2"),
-    Column("relapse_year", "relapse", "year", "int", "calendar year of the relapse"),
-    Column("relapse_day", "relapse", "day", "int", "day after the infusion (a relapse after CAR-T)"),
-    Column("relapse_timing_from", "relapse", "timing.from", "text",
-           "what the time below counts from: a column group (diagnosis, hsct, therapy, infusion) or an event "
-           "term (emkg:InitialDiagnosisEvent, emkg:RemissionEvent, emkg:MrdNegativityEvent ...)"),
-    Column("relapse_timing_value", "relapse", "timing.after.value", "decimal", "time from that anchor, as digits"),
-    Column("relapse_timing_unit", "relapse", "timing.after.unit", "term",
-           "its unit: emkg:Day, emkg:Week, emkg:Month or emkg:Year"),
-    Column("relapse_after", "relapse", "after", "list",
-           "what the relapse follows, by column group: hsct, therapy and/or infusion (';'-separated)"),
-    Column("relapse_note", "relapse", "note", "text", "curator's note on the relapse"),
-    Column("relapse_quote", "relapse", "quote", "text", "verbatim words of the source for the relapse",
-           "isolated testicular relapse"),
-    Column("hsct_category", "hsct", "category", "list", "transplant type, e.g. NCIT:C46089 (allogeneic HSCT)"),
-    Column("hsct_donor", "hsct", "donor", "term", "emkg:MatchedSiblingDonor, emkg:HaploidenticalDonor ..."),
-    Column("hsct_donor_relationship", "hsct", "donor_relationship", "term",
-           "emkg:SiblingDonor, emkg:ParentDonor, emkg:ChildDonor, emkg:UnrelatedDonor, emkg:OtherRelativeDonor"),
-    Column("hsct_hla_match", "hsct", "hla_match", "text", "HLA match as reported ('10/10', 'haploidentical')"),
-    Column("hsct_conditioning_intensity", "hsct", "conditioning_intensity", "term",
-           "emkg:MyeloablativeConditioning or emkg:ReducedIntensityConditioning"),
-    Column("hsct_order", "hsct", "order", "int", "position in the patient's history"),
-    Column("hsct_year", "hsct", "year", "int", "calendar year of the transplant"),
-    Column("hsct_quote", "hsct", "quote", "text", "verbatim words of the source for the transplant"),
-    Column("therapy_category", "therapy", "category", "term",
-           "another therapy: emkg:Chemotherapy, emkg:Radiotherapy, emkg:LymphodepletingChemotherapy ..."),
-    Column("therapy_regimen_name", "therapy", "regimen_name", "text", "regimen as the source names it"),
-    Column("therapy_intent", "therapy", "intent", "term", "emkg:Induction, emkg:Bridging ..."),
-    Column("therapy_sites", "therapy", "sites", "list", "target sites (radiotherapy), UBERON terms"),
-    Column("therapy_order", "therapy", "order", "int", "position in the patient's history"),
-    Column("therapy_day", "therapy", "day", "int", "day relative to the infusion (negative: before it)"),
-    Column("therapy_quote", "therapy", "quote", "text", "verbatim words of the source for the therapy"),
-    Column("product_name", "product", "name", "text", "CAR-T product name as the source gives it (leave it "
-           "empty when the text gives none)",
-           "CD19 CAR-T"),
-    Column("product_class", "product", "product_class", "list", "registered product class, e.g. NCIT:C102758"),
-    Column("product_targets", "product", "targets", "list",
-           "target antigen PR terms, e.g. PR:000001002 (CD19); emkg:NotReported when the text names none",
-           "PR:000001002"),
-    Column("product_costimulation", "product", "costimulatory_domains", "list",
-           "emkg:FourOneBBDomain, emkg:CD28Domain", "emkg:FourOneBBDomain"),
-    Column("product_cell_source", "product", "cell_source", "term", "emkg:Autologous or emkg:DonorDerived",
-           "emkg:Autologous"),
-    Column("product_quote", "product", "quote", "text", "verbatim words of the source describing the product",
-           "anti-CD19 CAR-T cells with a 4-1BB domain"),
-    Column("infusion_dose_value", "infusion", "dose.value", "decimal", "total CAR-T dose as digits, e.g. 1.0e6",
-           "1.0e6"),
-    Column("infusion_dose_unit", "infusion", "dose.unit", "term", "dose unit, e.g. emkg:CellsPerKilogram",
-           "emkg:CellsPerKilogram"),
-    Column("infusion_number", "infusion", "infusion_number", "int", "1 for the first CAR-T, 2 for a re-infusion",
-           "1"),
-    Column("infusion_order", "infusion", "order", "int", "position in the patient's history", "3"),
-    Column("infusion_year", "infusion", "year", "int", "calendar year of the infusion"),
-    Column("infusion_quote", "infusion", "quote", "text", "verbatim words of the source for the infusion",
-           "received 1 x 10^6 CAR-T cells/kg"),
-    *_toxicity(1, {"condition": "MONDO:0600008", "reported_term": "CRS", "grade": "2",
-                   "grading_system": "emkg:ASTCT2019", "day": "5", "quote": "grade 2 CRS on day 5"}),
-    *_toxicity(2, {}),
-    Column("response_outcome", "response", "outcome", "term",
-           "emkg:CompleteRemission, emkg:PartialRemission, emkg:NoResponse ...", "emkg:CompleteRemission"),
-    Column("response_day", "response", "day", "int", "day after the infusion of the assessment", "28"),
-    Column("response_mrd_negative", "response", "mrd_negative", "bool", "true when the response is MRD-negative"),
-    Column("response_mrd_method", "response", "mrd_method", "term",
-           "how MRD was measured: emkg:FlowCytometry, emkg:QuantitativePCR, emkg:NextGenerationSequencing"),
-    Column("response_mrd_specimen", "response", "mrd_specimen", "term",
-           "where MRD was measured: UBERON:0002371 (bone marrow), UBERON:0000178 (blood)"),
-    Column("response_note", "response", "note", "text", "curator's note on the response"),
-    Column("response_quote", "response", "quote", "text", "verbatim words of the source for the response",
-           "complete remission at day 28"),
-    Column("followup_status", "followup", "status", "list", "emkg:Alive, emkg:ContinuousCompleteRemission ..."),
-    Column("followup_months", "followup", "duration.value", "decimal", "follow-up in months after the infusion"),
-    Column("followup_quote", "followup", "quote", "text", "verbatim words of the source for the follow-up"),
-    Column("curation_note", "notes", "curation_notes", "text", "a curator's note on this row (record level)"),
-)
+# The columns come from the one schema (schema/emkg_record.yaml, annotation csv_columns), generated into
+# loaders/csv_columns.py; schema/generate.py checks that each fills a field the schema has.
+COLUMNS: tuple[Column, ...] = tuple(Column(*row) for row in csv_columns.COLUMNS)
 BY_NAME = {c.name: c for c in COLUMNS}
 BY_PART: dict[str, tuple[Column, ...]] = {part: tuple(c for c in COLUMNS if c.part == part)
                                           for part in dict.fromkeys(c.part for c in COLUMNS)}

@@ -1,7 +1,8 @@
 """Write the field reference of the curation format (evidence/README.md) from `record_schema`.
 
-The format is documented from the same table the loader uses, so the two cannot drift apart;
-tests/loaders/test_record_docs.py fails when the committed README is stale.
+The format is documented from the same table the loader uses (generated from schema/emkg_record.yaml), so
+the two cannot drift apart; `python -m schema.generate` writes evidence/README.md with it and
+tests/loaders/test_schema.py fails when a committed generated file is stale.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from loaders.yaml_record import DEFAULT_EVIDENCE_CODE, SCHEMA_ID
 
 INTRO = f"""# Curated evidence: the case record format
 
-<!-- generated - do not edit: run `emkg record-format > evidence/README.md` -->
+<!-- generated - do not edit: edit schema/emkg_record.yaml and run `python -m schema.generate` -->
 
 ## Changes in `emkg-record/2` (evidence model 2)
 
@@ -70,32 +71,34 @@ approximate}}`), object (nested fields, listed below the field).
 """
 
 
-def _rows(fields: tuple[schema.Field, ...], prefix: str = "") -> list[str]:
+def _rows(fields: tuple[schema.Field, ...], quantity_size: int, prefix: str = "") -> list[str]:
     rows = []
     for f in fields:
         kind = f.kind + (" list" if f.many else "")
         need = "yes" if f.required else ""
         rows.append(f"| `{prefix}{f.name}` | {kind} | {need} | {f.predicate or '-'} | {f.doc} |")
-        if f.fields and (f.kind == "object" or len(f.fields) > len(schema.QUANTITY_FIELDS)):
-            rows += _rows(f.fields, prefix + f.name + ".")
+        if f.fields and (f.kind == "object" or len(f.fields) > quantity_size):
+            rows += _rows(f.fields, quantity_size, prefix + f.name + ".")
     return rows
 
 
-def _table(title: str, part: schema.Part, fields: tuple[schema.Field, ...] | None = None) -> str:
+def _table(title: str, part: schema.Part, quantity_size: int) -> str:
     header = ["", f"### {title}", "", part.doc, "", "| field | kind | required | RDF | meaning |",
               "|---|---|---|---|---|"]
-    return "\n".join(header + _rows(fields or part.fields)) + "\n"
+    return "\n".join(header + _rows(part.fields, quantity_size)) + "\n"
 
 
-def markdown() -> str:
+def markdown(table=schema) -> str:
+    """The reference for `table` (record_schema itself, or the objects of a freshly generated table)."""
+    size = len(table.QUANTITY_FIELDS)
     out = [INTRO, "\n## Record parts\n"]
-    for title, part in (("publication", schema.PUBLICATION), ("products[]", schema.PRODUCT),
-                        ("patients[]", schema.PATIENT), ("cohorts[]", schema.COHORT),
-                        ("cohorts[].findings[]", schema.FINDING)):
-        out.append(_table(title, part))
+    for title, part in (("publication", table.PUBLICATION), ("products[]", table.PRODUCT),
+                        ("patients[]", table.PATIENT), ("cohorts[]", table.COHORT),
+                        ("cohorts[].findings[]", table.FINDING)):
+        out.append(_table(title, part, size))
     out.append("\n## Facts (`patients[].facts[]`)\n")
-    common = schema.Part("common", "emkg:Fact", schema.COMMON_FACT_FIELDS, "Fields every fact has.")
-    out.append(_table("every fact", common))
-    for name, part in schema.FACT_TYPES.items():
-        out.append(_table(f"type: {name}  ({part.node_class})", part))
+    common = schema.Part("common", "emkg:Fact", table.COMMON_FACT_FIELDS, "Fields every fact has.")
+    out.append(_table("every fact", common, size))
+    for name, part in table.FACT_TYPES.items():
+        out.append(_table(f"type: {name}  ({part.node_class})", part, size))
     return "".join(out)

@@ -28,10 +28,6 @@ SCHEMA_ID = "emkg-record/2"  # written by submit and the converters
 SCHEMA_IDS = (SCHEMA_ID, "emkg-record/1")  # read: version 1 is a subset of version 2
 LOCAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 YEAR_MONTH = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
-# A ref field's expected target, where it matters for the meaning of the graph.
-REF_TARGETS = {"relative_to": "car-t-infusion", "product": "product", "members": "patient",
-               "ratio_to": "measurement", "subgroup_of": "finding", "same_patients_as": "finding",
-               "compared_with": "finding"}
 ANCHORED_FIELDS = ("day", "day_min", "day_max")
 # The relapse kinds a marrow_involved value contradicts.
 RELAPSE_KIND_MARROW = {"emkg:IsolatedExtramedullary": False, "emkg:CombinedMarrowExtramedullary": True,
@@ -424,7 +420,7 @@ class _RecordBuilder:
             if found is None:
                 self.problem(path, f"no part of this record has the id {target!r}", target)
                 continue
-            expected = REF_TARGETS.get(spec.name)
+            expected = spec.ref_target  # the kind of part the schema's range names, where it matters
             if expected and found[1] != expected:
                 self.problem(path, f"'{spec.name}' must name a {expected}, but {target!r} is a {found[1]}", target)
                 continue
