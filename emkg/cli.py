@@ -464,17 +464,21 @@ def export_cmd(fmt: str, out: Path | None, build_dir: Path | None) -> None:
 
 @main.command("docs")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="folder for index.html (default: build/docs)")
+              help="folder for index.html, values.html and queries.html (default: build/docs)")
 def docs_cmd(out: Path | None) -> None:
-    """Write HTML documentation of the ontology (terms, definitions, mappings) and the stored queries."""
+    """Write HTML documentation of the ontology (pyLODE: terms, definitions, mappings), its value sets and the
+    stored queries."""
     from emkg import docs
+    from emkg.pylode_patch import PatchError
 
     out = out or paths.BUILD_DIR / "docs"
     try:
         page = docs.write(out)
     except OSError as exc:
         _fail(f"error: cannot write {out}: {exc.strerror or exc}", 2)
-    click.echo(f"wrote {page}")
+    except PatchError as exc:
+        _fail(f"error: {exc}", 1)
+    click.echo(f"wrote {page} (with values.html and queries.html)")
 
 
 @main.command("reason")

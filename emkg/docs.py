@@ -1,36 +1,37 @@
-"""`emkg docs`: one self-contained HTML page documenting the ontology and the stored query catalogue.
+"""`emkg docs`: the ontology and the stored query catalogue as HTML, three self-contained pages.
 
-Why our own generator: pyLODE (3.3.4, the last release that imports; 3.4.1 fails at import looking for
-its own pyproject.toml) crashes with ``TypeError: unhashable type: 'list'`` in ``_setclass_html`` on an
-``owl:complementOf`` nested inside an ``owl:intersectionOf``, which is how emkg:SevereCRS and
-emkg:SevereICANS say "not an explicit negative"; rewriting those definitions to suit a documentation
-tool would change what the reasoner infers. Widoco and LODE are Java tools outside Debian. The page is
-small: every class, object / datatype / annotation property and named individual of emkg, with IRI,
-label, definition (IAO:0000115), parents, domain / range, the SSSOM mappings of the term, and the query
-catalogue (queries/README.md rendered with Python-Markdown). No scripts, no remote styles or fonts:
-it opens offline, and every text taken from the ontology is HTML-escaped.
+* ``index.html``: pyLODE (3.3.4, the ecosystem's ontology documentation tool) on the ontology: every
+  class and object / datatype / annotation property with IRI, label, definition, parents, class
+  expressions, domain / range, and the term's SSSOM mappings. pyLODE 3.3.4 crashes on the
+  owl:complementOf nested in emkg:SevereCRS / emkg:SevereICANS; ``emkg.pylode_patch`` fixes that one bug
+  at call time (upstream report: docs/upstream/pylode-complementof.md). pyLODE shows skos:definition,
+  not IAO:0000115, and no SKOS mappings, so it is given a copy of the ontology with each definition as
+  skos:definition and each mapping of the SSSOM set as a skos:note; pyLODE renders these texts as
+  Markdown, so they are HTML-escaped first.
+* ``values.html``: the named individuals (value sets), which pyLODE 3.3.4 does not document, with the
+  same facts, from our own small generator.
+* ``queries.html``: the query catalogue (queries/README.md rendered with Python-Markdown).
+
+No page loads a script or a remote style or font: they open offline. Every text taken from the ontology
+is HTML-escaped.
 """
 
 from __future__ import annotations
 
 import csv
 import html
+import logging
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from emkg import paths
-from emkg.namespaces import EMKG, IAO_DEFINITION, compact
+from emkg.namespaces import EMKG, IAO_DEFINITION, compact, expand
 
 DEFINITION = URIRef(IAO_DEFINITION)
-SECTIONS = (
-    ("classes", "Classes", OWL.Class),
-    ("object-properties", "Object properties", OWL.ObjectProperty),
-    ("datatype-properties", "Datatype properties", OWL.DatatypeProperty),
-    ("annotation-properties", "Annotation properties", OWL.AnnotationProperty),
-    ("individuals", "Named individuals (value sets)", OWL.NamedIndividual),
-)
+NAV = ('<nav class="emkg-pages"><a href="index.html">Ontology (pyLODE)</a> | '
+       '<a href="values.html">Value sets</a> | <a href="queries.html">Stored queries</a></nav>')
 STYLE = """body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em;line-height:1.4}
 .term{border-top:1px solid #ccc;padding:.4em 0}.iri{font-family:monospace;color:#555}
 table{border-collapse:collapse;display:block;overflow-x:auto}
@@ -63,8 +64,10 @@ def _label(graph: Graph, term) -> str:
 def _link(graph: Graph, term) -> str:
     if not isinstance(term, URIRef):
         return "<em>(class expression)</em>"
-    if str(term).startswith(EMKG):
+    if str(term).startswith(EMKG) and (term, RDF.type, OWL.NamedIndividual) in graph:
         return f'<a href="#{_anchor(str(term))}">{_e(_label(graph, term))}</a>'
+    if str(term).startswith(EMKG):  # a class or property: on pyLODE's page
+        return f'<a href="index.html">{_e(_label(graph, term))}</a> <span class="iri">{_e(compact(str(term)))}</span>'
     return f'{_e(_label(graph, term))} <span class="iri">{_e(compact(str(term)))}</span>'
 
 
@@ -105,40 +108,78 @@ def _terms(graph: Graph, kind: URIRef) -> list[URIRef]:
     return sorted(terms, key=lambda t: (_label(graph, t).lower(), str(t)))
 
 
-def render(graph: Graph, mappings: dict[str, list[dict[str, str]]], catalogue_markdown: str) -> str:
-    import markdown
-
-    header = next(s for s in graph.subjects(RDF.type, OWL.Ontology) if str(s).startswith(EMKG))
-    title = str(graph.value(header, DCTERMS.title) or graph.value(header, RDFS.label) or "emkg")
-    meta = [("IRI", header), ("version", graph.value(header, OWL.versionInfo)),
-            ("version IRI", graph.value(header, OWL.versionIRI)), ("license", graph.value(header, DCTERMS.license)),
-            ("creators", ", ".join(sorted(str(c) for c in graph.objects(header, DCTERMS.creator))))]
-    body = [f"<h1>{_e(title)}</h1>",
-            f"<p>{_e(graph.value(header, DCTERMS.description) or '')}</p>",
-            "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta if v) + "</dl>",
-            "<nav><ul>" + "".join(f'<li><a href="#{key}">{_e(name)}</a></li>' for key, name, _ in SECTIONS)
-            + '<li><a href="#queries">Stored queries</a></li></ul></nav>']
-    for key, name, kind in SECTIONS:
-        terms = _terms(graph, kind)
-        body.append(f'<section id="{key}"><h2>{_e(name)} ({len(terms)})</h2>')
-        body += [_term_html(graph, term, mappings) for term in terms]
-        body.append("</section>")
-    # queries/README.md is the project's own generated file (`emkg queries --markdown`), not user input.
-    catalogue_html = markdown.markdown(catalogue_markdown, extensions=["tables"])
-    body.append(f'<section id="queries"><h2>Stored queries</h2>\n{catalogue_html}\n</section>')
+def _page(title: str, body: list[str]) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(title)}</title><style>{STYLE}</style></head>\n<body>\n" + "\n".join(body)
+            f"<title>{_e(title)}</title><style>{STYLE}</style></head>\n<body>\n{NAV}\n" + "\n".join(body)
             + "\n</body></html>\n")
 
 
+def values_page(graph: Graph, mappings: dict[str, list[dict[str, str]]]) -> str:
+    """The named individuals (value sets) of emkg: pyLODE 3.3.4 has no section for them."""
+    terms = _terms(graph, OWL.NamedIndividual)
+    body = [f"<h1>Named individuals (value sets) ({len(terms)})</h1>", '<section id="individuals">']
+    body += [_term_html(graph, term, mappings) for term in terms]
+    return _page("emkg value sets", [*body, "</section>"])
+
+
+def queries_page(catalogue_markdown: str) -> str:
+    import markdown
+
+    # queries/README.md is the project's own generated file (`emkg queries --markdown`), not user input.
+    catalogue_html = markdown.markdown(catalogue_markdown, extensions=["tables"])
+    section = f'<section id="queries"><h1>Stored queries</h1>\n{catalogue_html}\n</section>'
+    return _page("emkg stored queries", [section])
+
+
+def pylode_input(graph: Graph, mappings: dict[str, list[dict[str, str]]]) -> Graph:
+    """A copy of the ontology for pyLODE: definitions as skos:definition, mappings as skos:note, and the
+    texts pyLODE renders as Markdown (descriptions, comments, notes) HTML-escaped."""
+    doc = Graph()
+    for prefix, namespace in graph.namespaces():
+        doc.bind(prefix, namespace)
+    markdown_props = (RDFS.comment, SKOS.definition, SKOS.note, DCTERMS.description)
+    for s_, p_, o in graph:
+        if p_ in markdown_props and isinstance(o, Literal):
+            o = Literal(_e(o), lang=o.language)
+        doc.add((s_, p_, o))
+    for term, definition in graph.subject_objects(DEFINITION):
+        if isinstance(term, URIRef) and str(term).startswith(EMKG):
+            doc.add((term, SKOS.definition, Literal(_e(definition), lang="en")))
+    for curie, rows in mappings.items():
+        term = URIRef(expand(curie))
+        for row in rows:
+            note = f"{row['predicate_id']} {row['object_id']} {row['object_label']} (SSSOM mapping)"
+            doc.add((term, SKOS.note, Literal(_e(note), lang="en")))
+    return doc
+
+
+def ontology_page(graph: Graph, mappings: dict[str, list[dict[str, str]]]) -> str:
+    """pyLODE's page for the ontology (classes, properties, definitions, mappings)."""
+    from pylode import OntPub
+
+    from emkg import pylode_patch
+
+    pylode_patch.apply()
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)  # pyLODE logs its progress on the root logger
+    try:
+        page = OntPub(ontology=pylode_input(graph, mappings)).make_html()
+    finally:
+        root.setLevel(level)
+    return page.replace("<body>", f"<body>\n{NAV}", 1)
+
+
 def write(out_dir: Path, graph: Graph | None = None) -> Path:
-    """Write out_dir/index.html from the ontology, the SSSOM set and queries/README.md; returns its path."""
+    """Write index.html (pyLODE), values.html and queries.html into out_dir; returns index.html's path."""
     from emkg.graph import ontology_graph
 
     graph = graph if graph is not None else ontology_graph()
     mappings = read_mappings(paths.MAPPINGS_DIR / "emkg.sssom.tsv")
     catalogue_markdown = (paths.QUERIES_DIR / "README.md").read_text(encoding="utf-8")
+    written = {"index.html": ontology_page(graph, mappings), "values.html": values_page(graph, mappings),
+               "queries.html": queries_page(catalogue_markdown)}  # all made before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
-    page = out_dir / "index.html"
-    page.write_text(render(graph, mappings, catalogue_markdown), encoding="utf-8")
-    return page
+    for name, text in written.items():
+        (out_dir / name).write_text(text, encoding="utf-8")
+    return out_dir / "index.html"

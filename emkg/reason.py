@@ -143,7 +143,13 @@ class _Compiler:
             if not isinstance(prop, URIRef):
                 raise self.fail("an inverse or anonymous property")
             if (value := g.value(expr, OWL.hasValue)) is not None:
-                return f"?{var} <{prop}> {self.term(value)} ."
+                # the value is asserted, or follows from a class of the node (a registered product's class
+                # says its costimulatory domain): C rdfs:subClassOf [owl:onProperty p ; owl:hasValue v]
+                cls, restriction = self.fresh(), self.fresh()
+                return (f"{{ ?{var} <{prop}> {self.term(value)} . }} UNION {{ "
+                        f"?{var} <{RDF.type}>/<{RDFS.subClassOf}>* ?{cls} . "
+                        f"?{cls} <{RDFS.subClassOf}> ?{restriction} . "
+                        f"?{restriction} <{OWL.onProperty}> <{prop}> ; <{OWL.hasValue}> {self.term(value)} . }}")
             if (filler := g.value(expr, OWL.someValuesFrom)) is not None:
                 inner = self.fresh()
                 return f"?{var} <{prop}> ?{inner} . " + self.filler(filler, inner)
