@@ -8,6 +8,7 @@ whose CURIE, label or a synonym contains it (`emkg terms site testis`).
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
@@ -74,7 +75,9 @@ def allowed(field: str, ontology: Graph, text: str | None = None) -> list[Term]:
     fields = field_predicates()
     name = ALIASES.get(field, field)
     if name not in fields:
-        raise UnknownField(f"no term field {field!r}; fields with listed values: {', '.join(sorted(fields))}")
+        close = difflib.get_close_matches(name, fields, n=3)  # first, before the long list a terminal may cut
+        raise UnknownField(f"no term field {field!r}" + (f" (did you mean {', '.join(close)}?)" if close else "") +
+                           f"; fields with listed values: {', '.join(sorted(fields))}")
     nodes: set[URIRef] = set()
     for predicate in fields[name]:
         for cls in ontology.objects(URIRef(expand(predicate)), RDFS.range):

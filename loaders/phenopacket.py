@@ -6,7 +6,9 @@ have, or a value outside an enumeration (sex "M"), is refused at its JSON path a
 The subset a CAR-T case needs is then mapped into the case-record structure, so validation and RDF are
 the same as for a YAML record. Every part that is not mapped is a warning naming its JSON path.
 
-Mapping (Phenopacket -> case record):
+Mapping (Phenopacket -> case record); the record fields it fills are listed, each with its element, in
+loaders/phenopacket_fields.py (generated from the record schema; tests/loaders/test_phenopacket.py checks
+that the mapping fills no other field):
   metaData.externalReferences          the first one that is not an emkg annotation is the publication:
                                        id PMID:n -> pmid, DOI:x -> doi, any other id -> the record id
                                        (slug); its `description` is the publication's quote

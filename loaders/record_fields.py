@@ -22,6 +22,8 @@ QUANTITY_FIELDS = (('value', 'emkg:value', 'decimal', False, False, None, (), 't
   None),
  ('approximate', 'emkg:approximate', 'bool', False, False, None, (), "true for 'about', '~'", None))
 
+REQUIRED_ONE_OF = {'relapse': ('sites', 'site_details')}
+
 COMMON_FACT_FIELDS = (('id', '', 'text', False, True, None, (), 'local id, unique in the record; becomes part of the IRI', None),
  ('type', '', 'text', False, True, None, (), 'the kind of fact (see the table of fact types)', None),
  ('quote',

@@ -79,7 +79,7 @@ def from_table(table) -> types.SimpleNamespace:
                     for name, node_class, doc, fields in table.FACT_TYPES},
         PUBLICATION=parts["publication"], PRODUCT=parts["product"], PATIENT=parts["patient"],
         COHORT=parts["cohort"], FINDING=parts["finding"], TOP_LEVEL=tuple(table.TOP_LEVEL),
-        SCHEMA_VERSION=table.SCHEMA_VERSION)
+        SCHEMA_VERSION=table.SCHEMA_VERSION, REQUIRED_ONE_OF=dict(getattr(table, "REQUIRED_ONE_OF", {})))
 
 
 _TABLE = from_table(record_fields)
@@ -89,3 +89,5 @@ FACT_TYPES: dict[str, Part] = _TABLE.FACT_TYPES
 PUBLICATION, PRODUCT, PATIENT = _TABLE.PUBLICATION, _TABLE.PRODUCT, _TABLE.PATIENT
 COHORT, FINDING = _TABLE.COHORT, _TABLE.FINDING
 TOP_LEVEL = _TABLE.TOP_LEVEL
+# fact type -> fields of which one is enough (the first is the one marked required)
+REQUIRED_ONE_OF: dict[str, tuple[str, ...]] = _TABLE.REQUIRED_ONE_OF

@@ -209,8 +209,9 @@ class _RecordBuilder:
         local = fact.get("id")
         subject = URIRef(f"{patient}/{local}") if isinstance(local, str) and LOCAL_ID.match(local) else None
         fields = schema.COMMON_FACT_FIELDS + part.fields
-        if kind == "relapse" and fact.get("sites") is None and fact.get("site_details"):
-            fields = tuple(dataclasses.replace(f, required=False) if f.name == "sites" else f for f in fields)
+        alternatives = schema.REQUIRED_ONE_OF.get(kind, ())
+        if any(fact.get(name) is not None for name in alternatives):  # one of them is enough
+            fields = tuple(dataclasses.replace(f, required=False) if f.name in alternatives else f for f in fields)
         merged = schema.Part(part.name, part.node_class, fields)
         self.add_part(merged, fact, path, subject)
         if subject is None:

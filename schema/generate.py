@@ -12,6 +12,8 @@ Generated, each with a "generated - do not edit" header:
   schema/emkg_record.schema.json   JSON Schema of a record (linkml's generator, adapted to the format's
                                    conventions; editors and `tests/loaders/test_schema.py` use it)
   loaders/csv_columns.py           the CSV template's columns (schema annotation `csv_columns`)
+  loaders/phenopacket_fields.py    the record fields the Phenopacket mapping fills, with the Phenopacket
+                                   element each comes from (slot annotation `phenopacket`)
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "emkg_record.yaml"
 OUTPUTS = ("loaders/record_fields.py", "evidence/README.md", "shapes/record-fields.shacl.ttl",
-           "schema/emkg_record.schema.json", "loaders/csv_columns.py")
+           "schema/emkg_record.schema.json", "loaders/csv_columns.py", "loaders/phenopacket_fields.py")
 HEADER = "generated - do not edit: edit schema/emkg_record.yaml and run `python -m schema.generate`"
 PARTS = {"Publication": "publication", "Product": "product", "Patient": "patient", "Cohort": "cohort",
          "Finding": "finding"}
@@ -76,7 +78,7 @@ class Table:
             return "ref"
         return "quantity" if self.is_quantity(rng) else "object"
 
-    def field(self, slot) -> tuple:
+    def field(self, slot, owner: str | None = None) -> tuple:
         kind = self.kind(slot)
         handled = bool(self.annotation(slot, "loader_handled"))
         predicate = "" if handled else (slot.slot_uri or f"emkg:{slot.name}")
@@ -86,15 +88,24 @@ class Table:
             fields = self.fields_of(slot.range)
         if kind == "ref":
             target = self.ref_target(slot.range)
-        return (slot.name, predicate, kind, bool(slot.multivalued), bool(slot.required), node_class, fields,
+        alternatives = self.one_of_required(owner) if owner else ()
+        required = bool(slot.required) or (alternatives[:1] == (slot.name,))
+        return (slot.name, predicate, kind, bool(slot.multivalued), required, node_class, fields,
                 " ".join((slot.description or "").split()), target)
 
     def fields_of(self, cls: str) -> tuple:
-        """A class's fields, its ancestors' first (Duration = Quantity's fields + ongoing)."""
+        """A class's fields, its ancestors' first (Duration = Quantity's fields + ongoing). Part only says that
+        its subclasses have an id (each declares its own); a fact's common fields are a table of their own."""
         chain = [c for c in reversed(self.view.class_ancestors(cls)) if c not in ("Part",)]
         if cls in self.fact_classes:
-            chain = [cls]  # facts: the common fields are a table of their own
-        return tuple(self.field(s) for c in chain for s in self.own(c))
+            chain = [cls]
+        return tuple(self.field(s, cls) for c in chain for s in self.own(c))
+
+    def one_of_required(self, cls: str) -> tuple[str, ...]:
+        """Fields of which at least one is required (a class-level any_of of required slots): the first is marked
+        required in the table, and the loader lets any of the others stand for it."""
+        rules = self.view.get_class(cls).any_of or []
+        return tuple(name for rule in rules for name, condition in rule.slot_conditions.items() if condition.required)
 
     def data(self) -> dict:
         view = self.view
@@ -105,7 +116,10 @@ class Table:
                           self.fields_of(cls)))
         parts = {name: (view.get_class(cls).class_uri, " ".join((view.get_class(cls).description or "").split()),
                         self.fields_of(cls)) for cls, name in PARTS.items()}
+        alternatives = {self.annotation(view.get_class(c), "fact_type"): self.one_of_required(c)
+                        for c in self.fact_classes if self.one_of_required(c)}
         return {"SCHEMA_VERSION": view.schema.version, "QUANTITY_FIELDS": self.fields_of("Quantity"),
+                "REQUIRED_ONE_OF": alternatives,
                 "COMMON_FACT_FIELDS": self.fields_of("Fact"), "FACT_TYPES": tuple(facts), "PARTS": parts,
                 "TOP_LEVEL": tuple(s.name for s in self.own("Record"))}
 
@@ -193,7 +207,8 @@ def _property(table: Table, cls: str, slot) -> str:
         parts.append(f"sh:datatype {XSD[kind]}")
     elif kind == "ref" and slot.range not in ("Part",) or kind in ("quantity", "object"):
         parts.append(f"sh:class {view.get_class(slot.range).class_uri}")
-    pattern = slot.pattern or (view.get_type(slot.range).pattern if slot.range in view.all_types() else None)
+    pattern = table.annotation(slot, "shacl_pattern") or slot.pattern or \
+        (view.get_type(slot.range).pattern if slot.range in view.all_types() else None)
     if kind == "publication":
         pattern = PUBLICATION_IRI_PATTERN
     if pattern:
@@ -233,6 +248,18 @@ def json_schema(table: Table) -> str:
                 items = prop.get("items", {})
                 prop.clear()
                 prop["anyOf"] = [items, {"type": "array", "items": items}, {"type": "null"}]
+    for cls in table.view.all_classes():
+        for slot in table.own(cls):
+            prop = defs.get(cls, {}).get("properties", {}).get(slot.name)
+            if prop is None:
+                continue
+            if slot.range == "YearMonth":  # YAML reads 2021 as a number; the loader takes it as the year
+                prop["type"] = ["string", "integer", "null"]
+            also = table.annotation(slot, "also_allows")  # e.g. age_years: 90+ (privacy)
+            if also is not None:
+                prop_copy = dict(prop)
+                prop.clear()
+                prop["anyOf"] = [prop_copy, {"const": also}]
     kinds = []
     for cls in table.fact_classes:
         fact_type = table.annotation(table.view.get_class(cls), "fact_type")
@@ -277,6 +304,22 @@ def _check_csv_field(table: Table, name: str, part: str, field: str) -> None:
         raise SystemExit(f"CSV column {name}: {names[head].range} has no field {rest[0]!r}")
 
 
+# -- Phenopacket mapping ----------------------------------------------------------------------------------------
+def phenopacket_fields_py(table: Table) -> str:
+    """(part, field) -> the Phenopacket element it comes from; part is a fact type, 'fact' (any fact), 'product',
+    'publication' or 'patient'."""
+    mapped = {}
+    for cls in table.view.all_classes():
+        part = "fact" if cls == "Fact" else PARTS.get(cls) or table.annotation(table.view.get_class(cls), "fact_type")
+        for slot in table.own(cls):
+            element = table.annotation(slot, "phenopacket")
+            if element and part:
+                mapped[(part, slot.name)] = element
+    return ('# ruff: noqa: E501\n'
+            f'"""The record fields the Phenopacket mapping (loaders/phenopacket.py) fills ({HEADER})."""\n\n'
+            f"MAPPED = {pprint.pformat(mapped, width=116)}\n")
+
+
 # -- all of it ---------------------------------------------------------------------------------------------------
 def generate() -> dict[str, str]:
     from loaders import record_docs
@@ -289,6 +332,7 @@ def generate() -> dict[str, str]:
         "shapes/record-fields.shacl.ttl": shacl_ttl(table),
         "schema/emkg_record.schema.json": json_schema(table),
         "loaders/csv_columns.py": csv_columns_py(table),
+        "loaders/phenopacket_fields.py": phenopacket_fields_py(table),
     }
 
 

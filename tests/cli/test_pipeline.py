@@ -49,9 +49,10 @@ def test_a_made_up_emkg_term_is_refused_by_validate_at_its_field_and_line(tmp_pa
     """Issue 11: `emkg:OverallResponseRate` passed validate and submit and failed the build."""
     text = (TESTS / "records" / "valid" / "minimal-case.yaml").read_text(encoding="utf-8")
     made_up = tmp_path / "made-up-term.yaml"
-    made_up.write_text(text.replace("outcome: emkg:CompleteRemission", "outcome: emkg:OverallResponseRate"), "utf-8")
+    # (emkg:OverallResponseRate, the term of the issue, is a statistic of the ontology since evidence model 2)
+    made_up.write_text(text.replace("outcome: emkg:CompleteRemission", "outcome: emkg:OverallRemissionRatio"), "utf-8")
     outcome = validate_file(made_up, Context(evidence_dir=tmp_path))
     assert outcome.code == 1
-    hits = [d for d in outcome.details if d["value"] == "emkg:OverallResponseRate" and "not a term" in d["message"]]
+    hits = [d for d in outcome.details if d["value"] == "emkg:OverallRemissionRatio" and "not a term" in d["message"]]
     assert hits and hits[0]["field"] == "patients[0].facts[4].outcome" and hits[0]["line"] == 44, outcome.problems
-    assert [d["value"] for d in outcome.details] == ["emkg:OverallResponseRate"]  # each problem once
+    assert [d["value"] for d in outcome.details] == ["emkg:OverallRemissionRatio"]  # each problem once

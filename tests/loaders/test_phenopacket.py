@@ -142,3 +142,46 @@ def test_unknown_laterality_and_unreadable_timing_are_named_with_json_path_and_l
     assert set(problems) == {"diseases[1].laterality.id", "metaData.externalReferences[8].description"}
     assert '"HP:0012833"' in lines[problems["diseases[1].laterality.id"].line - 1]
     assert "forty days" in lines[problems["metaData.externalReferences[8].description"].line - 1]
+
+
+def test_the_mapping_fills_only_the_fields_its_generated_list_names():
+    """loaders/phenopacket_fields.py (generated from the schema's `phenopacket` annotations) lists every record
+    field the mapping fills: a packet using every mapped element gives no other field, and each listed field
+    is filled by it."""
+    from loaders.phenopacket_fields import MAPPED
+
+    def everything(p):
+        with_laterality_and_timing(p)
+        p["phenotypicFeatures"] = [{"type": {"id": "HP:0001945", "label": "Fever"}, "description": "high fever",
+                                    "excluded": True}]
+        p["measurements"] = [{"assay": {"id": "emkg:CarTCells", "label": "CAR-T cells"}, "description": "5% CAR-T",
+                              "value": {"quantity": {"unit": {"id": "emkg:Percent", "label": "%"}, "value": 5}}}]
+        p["medicalActions"] += [
+            {"radiationTherapy": {"modality": {"id": "NCIT:C15313", "label": "Radiation Therapy"},
+                                  "bodySite": {"id": "UBERON:0000473", "label": "testis"}}},
+            {"procedure": {"code": {"id": "NCIT:C46089", "label": "Allogeneic HSCT"}}},
+            {"treatment": {"agent": {"id": "NCIT:C1094", "label": "fludarabine"}}}]
+        p["metaData"]["externalReferences"] += [
+            {"id": "EMKG-DAY", "reference": "#/medicalActions/0/adverseEvents/0", "description": "5"},
+            {"id": "EMKG-ORDER", "reference": "#/diseases/0", "description": "1"},
+            {"id": "EMKG-SOURCE-TEXT", "reference": "#/", "description": "case.txt"}]
+
+    text, _ = packet_with(everything)
+    conversion = convert(text, "p.json")
+    assert not conversion.problems, conversion.problems
+    (record,) = conversion.records
+    filled = {("publication", k) for k in record.data["publication"]}
+    filled |= {("product", k) for product in record.data["products"] for k in product}
+    for patient in record.data["patients"]:
+        filled |= {("patient", k) for k in patient}
+        filled |= {(fact["type"], k) for fact in patient["facts"] for k in fact}
+    unlisted = {(part, name) for part, name in filled if (part, name) not in MAPPED and ("fact", name) not in MAPPED}
+    assert not unlisted, f"fields the mapping fills but loaders/phenopacket_fields.py does not list: {unlisted}"
+    from loaders import record_schema as schema
+
+    parts = {"publication": schema.PUBLICATION, "product": schema.PRODUCT, "patient": schema.PATIENT,
+             "fact": schema.Part("fact", "emkg:Fact", schema.COMMON_FACT_FIELDS), **schema.FACT_TYPES}
+    assert all(name in parts[part].by_name for part, name in MAPPED), "a listed field the record format lacks"
+    # this one packet fills all listed fields but the alternatives it does not use (a DOI, a grade range)
+    assert set(MAPPED) - filled - {(p, n) for p, n in MAPPED if p == "fact"} == {("publication", "doi"),
+                                                                                 ("toxicity", "grade_max")}
