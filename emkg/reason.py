@@ -143,13 +143,16 @@ class _Compiler:
             if not isinstance(prop, URIRef):
                 raise self.fail("an inverse or anonymous property")
             if (value := g.value(expr, OWL.hasValue)) is not None:
-                # the value is asserted, or follows from a class of the node (a registered product's class
-                # says its costimulatory domain): C rdfs:subClassOf [owl:onProperty p ; owl:hasValue v]
-                cls, restriction = self.fresh(), self.fresh()
-                return (f"{{ ?{var} <{prop}> {self.term(value)} . }} UNION {{ "
-                        f"?{var} <{RDF.type}>/<{RDFS.subClassOf}>* ?{cls} . "
-                        f"?{cls} <{RDFS.subClassOf}> ?{restriction} . "
-                        f"?{restriction} <{OWL.onProperty}> <{prop}> ; <{OWL.hasValue}> {self.term(value)} . }}")
+                asserted = f"?{var} <{prop}> {self.term(value)} ."
+                # The value can also follow from a class of the node: a registered product's class says its
+                # costimulatory domain (C rdfs:subClassOf [owl:onProperty p ; owl:hasValue v]), as HermiT reads it.
+                classes = sorted({c for r in g.subjects(OWL.hasValue, value) if (r, OWL.onProperty, prop) in g
+                                  for c in g.subjects(RDFS.subClassOf, r) if isinstance(c, URIRef)})
+                if not classes:
+                    return asserted
+                cls = self.fresh()
+                return (f"{{ {asserted} }} UNION {{ VALUES ?{cls} {{ {' '.join(c.n3() for c in classes)} }} "
+                        f"?{var} <{RDF.type}>/<{RDFS.subClassOf}>* ?{cls} . }}")
             if (filler := g.value(expr, OWL.someValuesFrom)) is not None:
                 inner = self.fresh()
                 return f"?{var} <{prop}> ?{inner} . " + self.filler(filler, inner)
