@@ -75,7 +75,8 @@ SEXES = {"MALE": "emkg:Male", "FEMALE": "emkg:Female"}
 QUOTE, GRADE, TARGET, SOURCE_TEXT = "EMKG-QUOTE", "EMKG-GRADE", "EMKG-TARGET", "EMKG-SOURCE-TEXT"
 DAY, ORDER, TIMING = "EMKG-DAY", "EMKG-ORDER", "EMKG-TIMING"
 ANNOTATIONS = (QUOTE, GRADE, TARGET, SOURCE_TEXT, DAY, ORDER, TIMING)
-# Phenopacket's laterality codes (HPO) <-> the record's laterality terms.
+# Phenopacket's laterality codes (HPO) <-> the record's laterality terms; the codes as in the GA4GH-stewarded
+# LinkML value set LateralityEnum (https://linkml.io/valuesets/elements/LateralityEnum) and phenopacket-tools.
 LATERALITY = {"HP:0012835": "emkg:Left", "HP:0012834": "emkg:Right", "HP:0012832": "emkg:Bilateral"}
 METADATA_KEYS = {"externalReferences", "created", "createdBy", "submittedBy", "resources", "updates",
                  "phenopacketSchemaVersion"}  # the rest is about the file, not the case

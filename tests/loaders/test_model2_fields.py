@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 
 from emkg.namespaces import expand
 from emkg.validate import Context, validate_file
-from loaders.yaml_record import parse_record
+from loaders.yaml_record import RecordInvalid, parse_record
 
 EXAMPLE = Path(__file__).parents[1] / "shapes" / "valid" / "model2-case.yaml"
 TEXT = EXAMPLE.read_text(encoding="utf-8")
@@ -153,6 +153,11 @@ INVALID = {
                                         "patients[0].facts[3].alteration_type", "GeneFusion"),
     "genetic-finding.alteration": ('        alteration: "46,XY"', "        alteration: [46]",
                                    "patients[0].facts[3].alteration", "text"),
+    "genetic-finding.alteration_class": ('        alteration: "46,XY"',
+                                         '        alteration_class: PhLike\n        alteration: "46,XY"',
+                                         "patients[0].facts[3].alteration_class", "not a CURIE"),
+    "medical-history.finding": ('        finding: "prior graft versus host disease"', "        finding: [1]",
+                                "patients[0].facts[1].finding", "text"),
     "hsct.donor_relationship": ("        donor_relationship: emkg:SiblingDonor",
                                 "        donor_relationship: emkg:HaploidenticalDonor",
                                 "patients[0].facts[4].donor_relationship", "SiblingDonor"),
@@ -258,3 +263,16 @@ def test_invalid_field_is_reported_at_its_field_and_line(tmp_path, case):
     assert any(words in d["message"] for d in matching), f"{case}: {words!r} not in\n{shown}"
     if new:
         assert any(d["line"] == line for d in matching), f"{case}: expected line {line}:\n{shown}"
+
+
+def test_a_relapse_needs_sites_or_site_details():
+    """site_details may stand for sites (the example's first relapse has no `sites`); without either, the
+    loader asks for sites."""
+    old = ("        site_details:\n          - {site: UBERON:0000473, laterality: emkg:Left, shown_by: emkg:Biopsy}\n"
+           "          - {site: UBERON:0000970, laterality: emkg:Right, shown_by: emkg:Imaging, involved: false}\n")
+    assert TEXT.count(old) == 1 and "sites:" not in TEXT[TEXT.index("- id: relapse"):TEXT.index(old)]
+    with pytest.raises(RecordInvalid) as caught:
+        parse_record(TEXT.replace(old, ""), "bad.yaml")
+    (problem,) = caught.value.problems
+    assert problem.path == "patients[0].facts[5].sites" and "needs 'sites'" in problem.message
+    assert problem.line == TEXT[:TEXT.index("      - id: relapse")].count("\n") + 1
