@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from rdflib import URIRef
 
 from emkg import paths
@@ -124,3 +125,30 @@ def test_every_count_finding_keeps_numerator_within_denominator_within_cohort(bu
           FILTER((BOUND(?num) && BOUND(?den) && ?num > ?den) || (BOUND(?den) && ?den > ?size))
         }"""))
     assert not bad, bad
+
+
+def test_seed_relapse_kinds_are_explicit_and_marrow_only_relapses_are_not_combined(built):
+    """Issue 10 item 4: the seeds' relapse kinds as the texts give them; the two marrow-only relapses
+    (seeds 002 and 003) must not be inferred combined marrow + extramedullary relapses."""
+    from emkg import store
+
+    db = store.open_read_only(paths.store_dir(built))
+    rows = db.query("""PREFIX emkg: <https://w3id.org/emkg/>
+        SELECT ?relapse ?kind (EXISTS { ?relapse a emkg:CombinedRelapse } AS ?combined) WHERE {
+          ?relapse a emkg:Relapse . OPTIONAL { ?relapse emkg:relapseKind ?kind } }""")
+    found = {row[0].value.split("/case/", 1)[1]: (row[1] and row[1].value.rsplit("/", 1)[-1], row[2].value == "true")
+             for row in rows}
+    isolated_marrow = ["donor-derived-cd19-cart-em-relapse-after-autologous-cart/P1/relapse-1-marrow",
+                       "kovalenko-2023-brexu-cel-leukemia-cutis/P1/marrow-relapse"]
+    for relapse in isolated_marrow:
+        assert found[relapse] == ("IsolatedMarrow", False), relapse
+    for relapse in ("nct03919240-sscart19-skin-testis/P1/relapse",
+                    "donor-derived-cd19-cart-em-relapse-after-autologous-cart/P1/relapse-2-eye",
+                    "donor-derived-cd19-cart-em-relapse-after-autologous-cart/P1/relapse-3-em"):
+        assert found[relapse] == ("IsolatedExtramedullary", False), relapse
+    combined = [f"chictr2100041852-cart19-combined-em-relapse-pediatric/S00{n}/S00{n}-relapse" for n in range(1, 9)]
+    for relapse in combined:
+        assert found[relapse] == ("CombinedMarrowExtramedullary", True), relapse
+    # every seed relapse says its kind (emkg:NotReported where the text cannot tell)
+    seeds = ("nct03919240", "chictr2100041852", "donor-derived-cd19", "kovalenko-2023")
+    assert all(kind for relapse, (kind, _) in found.items() if relapse.startswith(seeds))

@@ -106,7 +106,7 @@ def test_ungraded_adverse_events_are_not_counted_as_absent(db):
     # two case reports say nothing about ICANS/CRES: they are left out, not counted as 0 of 1
     assert {s.publication.rsplit("/", 1)[-1] for s in studies.included} == {
         "chictr2000036350-allogeneic-cd19-cart-em-relapse-after-hsct", PEDIATRIC.rsplit("/", 1)[-1],
-        "nct03919240-sscart19-skin-testis"}
+        "nct03919240-sscart19-skin-testis", "muhsen-2025-brexucel-cns-rocca-news-report"}
 
 
 UNREPORTED_RESPONSE = """@prefix emkg: <https://w3id.org/emkg/> .
