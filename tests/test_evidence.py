@@ -108,8 +108,6 @@ def test_graph_holds_every_curated_patient_and_cohort(built):
 
 def _curated(part: str) -> list:
     """Every patient or cohort written in the record files (the graph must hold each of them)."""
-    import yaml
-
     return [item for path in record_files()
             for item in (yaml.safe_load(path.read_text(encoding="utf-8")).get(part) or [])]
 
