@@ -386,7 +386,7 @@ class _Converter:
             self.procedure(action, path + ("procedure",))
         if "radiationTherapy" in action:
             rpath = path + ("radiationTherapy",)
-            rt = self.only(action["radiationTherapy"], rpath, {"modality", "bodySite"})
+            rt = self.only(action["radiationTherapy"], rpath, {"bodySite"})  # modality: a warning, not mapped
             site = _term_id(rt.get("bodySite"))
             self.fact("therapy", rpath, {
                 "category": ("emkg:Radiotherapy", rpath),

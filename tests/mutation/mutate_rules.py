@@ -1,0 +1,418 @@
+"""Mutation testing of the rules that are not Python: SHACL shapes, stored queries and the CSV /
+Phenopacket mappings.
+
+Each mutant is one small, realistic change (a numeric bound moved by one, a sh:minCount dropped to 0, a
+sh:class or sh:in entry removed, a comparison flipped, a FILTER dropped, a datatype cast dropped, a
+COUNT(DISTINCT) loosened, a privacy pattern removed, a mapped unit / response / `excluded` changed). It is
+applied to a scratch copy of the checkout (never to the working tree), the tests of its area run there
+(a fast subset, `-x`), and the mutant counts as killed when they fail. The script writes the score and
+every surviving mutant to tests/mutation/RESULTS.md, with the date, machine and load average measured
+during the run. Survivors that are equivalent (no test can tell them apart from the original) are listed
+with the reason in tests/mutation/accepted.json; the script reports them separately, it never hides them.
+
+    .venv/bin/python tests/mutation/mutate_rules.py                 # everything (about 25 min, idle machine)
+    .venv/bin/python tests/mutation/mutate_rules.py --kind shapes   # one area: shapes, queries, mappings
+    .venv/bin/python tests/mutation/mutate_rules.py --list          # the mutants, without running them
+    .venv/bin/python tests/mutation/mutate_rules.py --only ID ...   # chosen mutants (ids from --list)
+
+Stored queries do not change the build, so their mutants share one build of the seed graph made at the
+start in the scratch copy (EMKG_TEST_BUILT, read by tests/conftest.py); shapes and mappings need none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+ACCEPTED = HERE / "accepted.json"
+
+# The tests each area's mutants are run against (the fast subset; `-x` stops at the first failure).
+TESTS = {
+    "shapes": ["tests/shapes", "tests/test_shacl.py"],
+    "queries": ["tests/queries/test_golden.py", "tests/queries/test_fixture_queries.py"],
+    "mappings": ["tests/loaders/test_csv_template.py", "tests/loaders/test_phenopacket.py", "tests/converters"],
+}
+TIMEOUT = 600  # seconds per mutant; a mutant that hangs the tests counts as killed (and is flagged)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    id: str
+    kind: str  # shapes, queries, mappings
+    file: str  # relative to the checkout
+    start: int  # character span in the original text
+    end: int
+    replacement: str
+    what: str
+
+    def apply(self, text: str) -> str:
+        return text[:self.start] + self.replacement + text[self.end:]
+
+    def line(self, text: str) -> int:
+        return text.count("\n", 0, self.start) + 1
+
+
+# --- shapes -----------------------------------------------------------------------------------------
+
+_BOUND = re.compile(r"sh:(min|max)(In|Ex)clusive\s+(-?\d+)\b")
+_MIN_COUNT = re.compile(r"sh:minCount\s+([1-9]\d*)")
+_CLASS = re.compile(r"sh:class\s+[\w:]+\s*;?")
+_IN_LIST = re.compile(r"sh:in\s*\(([^)]*)\)")
+# a comparison between a variable and a variable or a number (never the < of an IRI)
+_COMPARISON = re.compile(r"(\?\w+|\$this)\s*(<=|>=|<|>)\s*(\?\w+|-?\d+)")
+_FLIP = {"<=": "<", "<": "<=", ">=": ">", ">": ">="}
+_REGEX_CALL = re.compile(r'(\|\|\s*)?!?REGEX\((\?text|STR\(\?v\)),\s*"((?:[^"\\]|\\.)*)"(?:,\s*"i")?\)')
+
+
+def _top_level_alternatives(pattern: str) -> list[tuple[int, int]]:
+    """Spans of the '|'-separated alternatives of a regular expression outside any group or class."""
+    spans, depth, in_class, start, i = [], 0, False, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            spans.append((start, i))
+            start = i + 1
+        i += 1
+    spans.append((start, len(pattern)))
+    return spans
+
+
+def shape_mutants() -> list[Mutant]:
+    found = []
+    for path in sorted((ROOT / "shapes").glob("*.shacl.ttl")):
+        rel, text = str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
+
+        def add(start, end, replacement, what, _rel=rel, _text=text):
+            line = _text.count("\n", 0, start) + 1
+            found.append(Mutant(f"{_rel}:{line}:{len([m for m in found if m.file == _rel])}", "shapes", _rel,
+                                start, end, replacement, what))
+
+        for m in _BOUND.finditer(text):
+            value = int(m[3])
+            for delta in (-1, 1):
+                add(m.start(3), m.end(3), str(value + delta), f"sh:{m[1]}{m[2]}clusive {value} -> {value + delta}")
+        for m in _MIN_COUNT.finditer(text):
+            add(m.start(1), m.end(1), "0", f"sh:minCount {m[1]} -> 0")
+        for m in _CLASS.finditer(text):
+            add(m.start(), m.end(), "", f"{m[0].rstrip(' ;')} removed")
+        for m in _IN_LIST.finditer(text):
+            entries = m[1].split()
+            for i, entry in enumerate(entries):
+                rest = " ".join(entries[:i] + entries[i + 1:])
+                add(m.start(1), m.end(1), f" {rest} " if rest else " ", f"sh:in entry {entry} removed")
+        for block in re.finditer(r'"""(.*?)"""', text, re.DOTALL):
+            body_start = block.start(1)
+            for m in _COMPARISON.finditer(block[1]):
+                op = m[2]
+                add(body_start + m.start(2), body_start + m.end(2), _FLIP[op],
+                    f"comparison {m[0]} -> {m[1]} {_FLIP[op]} {m[3]}")
+            if "privacy" not in rel:
+                continue
+            for call in _REGEX_CALL.finditer(block[1]):
+                pattern_start = body_start + call.start(3)
+                spans = _top_level_alternatives(call[3])
+                if len(spans) > 1:
+                    for a, b in spans:
+                        # remove the alternative and one neighbouring '|'
+                        s, e = (a - 1, b) if a > 0 else (a, b + 1)
+                        add(pattern_start + s, pattern_start + e, "",
+                            f"privacy pattern alternative {call[3][a:b]!r} removed")
+                elif call[1]:  # one of several REGEX calls joined by ||: drop it
+                    add(body_start + call.start(), body_start + call.end(), "",
+                        f"privacy check REGEX({call[3][:40]!r}...) removed")
+    return found
+
+
+# --- stored queries ---------------------------------------------------------------------------------
+
+_FILTER_LINE = re.compile(r"FILTER\s*(NOT\s+EXISTS|EXISTS)?\s*[({]")
+_CAST = re.compile(r"xsd:(integer|decimal|double|string|date|boolean)\((\?\w+)\)")
+_COUNT_DISTINCT = re.compile(r"COUNT\(DISTINCT\s+")
+_GROUP_BY = re.compile(r"GROUP BY((?:\s+\?\w+)+)")
+
+
+def _balanced_end(text: str, start: int) -> int:
+    """Index after the bracket group opening at `start` ('(' or '{'), ignoring strings."""
+    opening = text[start]
+    closing = {"(": ")", "{": "}"}[opening]
+    depth, i, quote = 0, start, None
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c == opening:
+            depth += 1
+        elif c == closing:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of a query outside comments (a '#' that starts a comment, not one inside an IRI)."""
+    spans, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = re.split(r"(?<![<\w/])#", line, maxsplit=1)[0]
+        spans.append((pos, pos + len(body)))
+        pos += len(line)
+    return spans
+
+
+def query_mutants() -> list[Mutant]:
+    found = []
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        rel, text = str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
+        code = _code_spans(text)
+
+        def in_code(i, _code=code):
+            return any(a <= i < b for a, b in _code)
+
+        def add(start, end, replacement, what, _rel=rel, _text=text):
+            line = _text.count("\n", 0, start) + 1
+            found.append(Mutant(f"{_rel}:{line}:{len([m for m in found if m.file == _rel])}", "queries", _rel,
+                                start, end, replacement, what))
+
+        for m in _FILTER_LINE.finditer(text):
+            if in_code(m.start()):
+                end = _balanced_end(text, m.end() - 1)
+                add(m.start(), end, "", f"{' '.join(text[m.start():end].split())[:70]} dropped")
+        for m in _COMPARISON.finditer(text):
+            if in_code(m.start()):
+                add(m.start(2), m.end(2), _FLIP[m[2]], f"comparison {m[0]} -> {m[1]} {_FLIP[m[2]]} {m[3]}")
+        for m in _CAST.finditer(text):
+            if in_code(m.start()):
+                add(m.start(), m.end(), m[2], f"cast {m[0]} dropped")
+        for m in _COUNT_DISTINCT.finditer(text):
+            if in_code(m.start()):
+                add(m.start(), m.end(), "COUNT(", "COUNT(DISTINCT x) -> COUNT(x)")
+        for m in _GROUP_BY.finditer(text):
+            variables = m[1].split()
+            if len(variables) > 1 and in_code(m.start()):
+                last = m.start(1) + m[1].rindex(variables[-1]) - 1
+                add(last, m.end(1), "", f"GROUP BY: {variables[-1]} removed")
+    return found
+
+
+# --- CSV and Phenopacket mappings -------------------------------------------------------------------
+
+# (file, original text, mutated text, what): each original must occur exactly once (else not applicable).
+MAPPING_EDITS = [
+    ("loaders/csv_template.py", 'FOLLOW_UP_UNIT = "emkg:Month"', 'FOLLOW_UP_UNIT = "emkg:Day"',
+     "follow-up months mapped as days (unit)"),
+    ("loaders/csv_template.py", 'fact["duration"]["unit"] = FOLLOW_UP_UNIT', 'pass',
+     "follow-up unit not filled in"),
+    ("loaders/csv_template.py", 'fact["assesses"] = f"{row.get(\'patient_id\')}-infusion"', 'pass',
+     "response no longer assesses the row's infusion"),
+    ("loaders/csv_template.py", '"response": ("response", "response")', '"response": ("response", "followup")',
+     "response fact id suffix changed"),
+    ("loaders/csv_template.py", 'Column("infusion_dose_unit", "infusion", "dose.unit"',
+     'Column("infusion_dose_unit", "infusion", "dose.unit_label"', "infusion dose unit mapped to another field"),
+    ("loaders/csv_template.py", 'Column(p + "grade", part, "grade"', 'Column(p + "grade", part, "grade_max"',
+     "toxicity grade mapped to grade_max"),
+    ("loaders/csv_template.py", 'Column("response_mrd_negative", "response", "mrd_negative"',
+     'Column("response_mrd_negative", "response", "mrd_negative_"', "MRD-negative column not mapped"),
+    ("loaders/phenopacket.py", '"NCIT:C4870": "emkg:CompleteRemission"', '"NCIT:C4870": "emkg:PartialRemission"',
+     "complete response mapped to partial remission"),
+    ("loaders/phenopacket.py", '"NCIT:C18058": "emkg:PartialRemission"', '"NCIT:C18058": "emkg:CompleteRemission"',
+     "partial response mapped to complete remission"),
+    ("loaders/phenopacket.py", '"MALE": "emkg:Male", "FEMALE": "emkg:Female"',
+     '"MALE": "emkg:Female", "FEMALE": "emkg:Male"', "sexes swapped"),
+    ("loaders/phenopacket.py", 'present = False if disease.get("excluded") is True else None', 'present = None',
+     "disease excluded ignored"),
+    ("loaders/phenopacket.py", '"present": (False if feature.get("excluded") is True else None',
+     '"present": (None', "phenotypic feature excluded ignored"),
+    ("loaders/phenopacket.py", '"unit": (_term_id(quantity.get("unit")), qpath + ("unit", "id"))',
+     '"unit": (None, qpath + ("unit", "id"))', "measurement unit dropped"),
+    ("loaders/phenopacket.py", '("unit", _term_id(quantity.get("unit")))', '("unit", "emkg:Cells")',
+     "CAR-T dose unit replaced by cells"),
+    ("loaders/phenopacket.py", '"category": ("emkg:Radiotherapy", rpath)', '"category": ("emkg:Chemotherapy", rpath)',
+     "radiotherapy mapped as chemotherapy"),
+    ("loaders/phenopacket.py", 'int(match[2]) if match[2] else None', 'None', "grade range upper bound dropped"),
+    ("loaders/phenopacket.py", 'fact["assesses"] = infusion["id"]', 'pass',
+     "response no longer assesses the action's infusion"),
+]
+
+
+def mapping_mutants() -> list[Mutant]:
+    found = []
+    for rel, old, new, what in MAPPING_EDITS:
+        text = (ROOT / rel).read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            print(f"not applicable (the code changed): {rel}: {what}", file=sys.stderr)
+            continue
+        start = text.index(old)
+        line = text.count("\n", 0, start) + 1
+        found.append(Mutant(f"{rel}:{line}:{len([m for m in found if m.file == rel])}", "mappings", rel, start,
+                            start + len(old), new, what))
+    return found
+
+
+def all_mutants() -> list[Mutant]:
+    return shape_mutants() + query_mutants() + mapping_mutants()
+
+
+# --- running ----------------------------------------------------------------------------------------
+
+
+def scratch_copy(base: Path) -> Path:
+    """The checkout's tracked and new files (not build/ or .venv/) under base/emkg, with base/shared
+    pointing at the real ../shared so that the seed texts are found as in the checkout."""
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, check=True,
+                           capture_output=True, text=True).stdout.splitlines()
+    copy = base / "emkg"
+    for rel in files:
+        source = ROOT / rel
+        if source.is_file():
+            target = copy / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    shared = ROOT.parent / "shared"
+    if shared.is_dir():
+        (base / "shared").symlink_to(shared)
+    return copy
+
+
+def shapes_selection(text: str) -> list[str]:
+    """pytest -k for a shapes file: every valid example and whole-shape test, and the examples and boundary
+    cases of the shapes the file defines (their test ids carry the shape's name)."""
+    names = re.findall(r"^emkg:(\w+) a sh:NodeShape", text, re.MULTILINE)
+    return ["-k", " or ".join(["valid_example_conforms", "every_shape", "mutates_neither", *names])]
+
+
+def run_tests(copy: Path, kind: str, env: dict[str, str], select: list[str] = ()) -> tuple[bool, float, str]:
+    """(tests passed, seconds, last lines of output) for the area's tests in the scratch copy."""
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *TESTS[kind], *select]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return False, time.monotonic() - started, "timeout"
+    tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-3:])
+    return done.returncode == 0, time.monotonic() - started, tail
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kind", choices=sorted(TESTS), action="append")
+    parser.add_argument("--only", nargs="+", metavar="ID")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print the results, do not write RESULTS.md")
+    args = parser.parse_args(argv)
+    mutants = [m for m in all_mutants() if (not args.kind or m.kind in args.kind)
+               and (not args.only or m.id in args.only)]
+    if args.list:
+        for m in mutants:
+            print(f"{m.id}\t{m.what}")
+        print(f"{len(mutants)} mutants", file=sys.stderr)
+        return 0
+    accepted = json.loads(ACCEPTED.read_text(encoding="utf-8")) if ACCEPTED.is_file() else {}
+    loads = [os.getloadavg()[0]]
+    started = datetime.datetime.now(datetime.UTC)
+    outcomes: dict[str, tuple[Mutant, str, float, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="emkg-mutate-") as scratch:
+        copy = scratch_copy(Path(scratch))
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("EMKG_", "PYTEST"))}
+        env["EMKG_NO_PROGRESS"] = "1"
+        kinds = sorted({m.kind for m in mutants})
+        if "queries" in kinds:  # one build of the seed graph for every query mutant (queries do not change it)
+            build = Path(scratch) / "build"
+            subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from emkg.build import "
+                            "build; build(Path(sys.argv[1]))", str(build)], cwd=copy, env=env, check=True)
+        for kind in kinds:  # the unmutated copy must pass its tests, or no mutant can be judged
+            kind_env = dict(env, EMKG_TEST_BUILT=str(Path(scratch) / "build")) if kind == "queries" else env
+            passed, seconds, tail = run_tests(copy, kind, kind_env)
+            if not passed:
+                print(f"the unmutated tests of {kind} fail; fix them first:\n{tail}", file=sys.stderr)
+                return 2
+            print(f"baseline {kind}: {seconds:.0f} s", file=sys.stderr)
+        for n, mutant in enumerate(mutants, 1):
+            target = copy / mutant.file
+            original = target.read_text(encoding="utf-8")
+            target.write_text(mutant.apply(original), encoding="utf-8")
+            try:
+                kind_env = dict(env, EMKG_TEST_BUILT=str(Path(scratch) / "build")) if mutant.kind == "queries" \
+                    else env
+                select = shapes_selection(original) if mutant.kind == "shapes" else []
+                passed, seconds, tail = run_tests(copy, mutant.kind, kind_env, select)
+            finally:
+                target.write_text(original, encoding="utf-8")
+            status = "survived" if passed else ("timeout" if tail == "timeout" else "killed")
+            outcomes[mutant.id] = (mutant, status, seconds, tail)
+            loads.append(os.getloadavg()[0])
+            print(f"[{n}/{len(mutants)}] {status:8} {seconds:5.0f} s  {mutant.id}  {mutant.what}", file=sys.stderr)
+    finished = datetime.datetime.now(datetime.UTC)
+    report = results_markdown(outcomes, accepted, started, finished, loads, args)
+    print(report)
+    if not args.no_write and not args.only:
+        RESULTS.write_text(report, encoding="utf-8")
+    return 0
+
+
+def results_markdown(outcomes, accepted, started, finished, loads, args) -> str:
+    lines = ["# Mutation results: shapes, stored queries, mappings", "",
+             "<!-- written by tests/mutation/mutate_rules.py; do not edit -->", "",
+             f"- run: {started:%Y-%m-%d %H:%M} to {finished:%H:%M} UTC "
+             f"({(finished - started).total_seconds() / 60:.0f} min)",
+             f"- machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
+             f"Python {platform.python_version()}",
+             f"- load average (1 min) measured during the run: min {min(loads):.1f}, max {max(loads):.1f} "
+             "(the machine was shared with other jobs when this is above the CPU count)",
+             f"- command: `.venv/bin/python tests/mutation/mutate_rules.py"
+             f"{''.join(f' --kind {k}' for k in args.kind or [])}`", "",
+             "| area | mutants | killed | survived (equivalent, listed below) | survived (not explained) | score | "
+             "score without equivalents |", "|---|---|---|---|---|---|---|"]
+    for kind in sorted({m.kind for m, *_ in outcomes.values()}):
+        rows = [(m, s) for m, s, *_ in outcomes.values() if m.kind == kind]
+        killed = sum(s != "survived" for _, s in rows)
+        equivalent = sum(s == "survived" and m.id in accepted for m, s in rows)
+        unexplained = len(rows) - killed - equivalent
+        lines.append(f"| {kind} | {len(rows)} | {killed} | {equivalent} | {unexplained} | "
+                     f"{100 * killed / len(rows):.1f} % | {100 * killed / max(1, len(rows) - equivalent):.1f} % |")
+    survivors = [(m, s) for m, s, *_ in outcomes.values() if s == "survived"]
+    lines += ["", "## Surviving mutants", ""]
+    if not survivors:
+        lines.append("None.")
+    for m, _ in survivors:
+        reason = accepted.get(m.id)
+        lines.append(f"- `{m.id}` {m.what}: " + (f"equivalent or accepted: {reason}" if reason else
+                                                 "**not explained: add a test that kills it**"))
+    timeouts = [m for m, s, *_ in outcomes.values() if s == "timeout"]
+    if timeouts:
+        lines += ["", "Counted as killed because the tests timed out: " + ", ".join(f"`{m.id}`" for m in timeouts)]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
