@@ -1,0 +1,154 @@
+"""emkg.quotes: what counts as the same words (and what does not), where source texts are looked up,
+and which quotes are reported missing. Near misses on both sides: PDF line breaks and Unicode forms
+must match; a changed letter, digit, symbol or word must not."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from emkg import quotes
+
+EMKG = Namespace("https://w3id.org/emkg/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+
+@pytest.mark.parametrize(("quote", "text"), [
+    ("extramedullary relapse", "extrame-\ndullary relapse"),  # hyphenated across a line break
+    ("extramedullary relapse", "extramedullary\n  relapse"),  # line break and indentation
+    ("1 x 10^6 cells/µL", "1 x 10^6 cells/\u03bcL"),  # micro sign vs Greek mu (NFKC)
+    ("grade 2 CRS", "grade\u00a02 CRS"),  # no-break space
+    ("CD19-CAR", "CD19\u2010CAR"),  # Unicode hyphen
+    ("CD19-CAR", "CD19\u00adCAR"),  # soft hyphen
+    ("ﬁbrosis", "fibrosis"),  # ligature (NFKC)
+])
+def test_pdf_extraction_differences_still_match(quote, text):
+    assert quotes.canonical(quote) in quotes.canonical(text)
+
+
+@pytest.mark.parametrize(("quote", "text"), [
+    ("grade 3 CRS", "grade 2 CRS"),  # a digit
+    ("CD22 CAR-T", "CD19 CAR-T"),
+    ("Grade 2 CRS", "grade 2 CRS"),  # case is kept
+    ("10^6 cells/kg", "10^6 cells/L"),
+    ("remission.", "remission,"),  # punctuation other than hyphens is kept
+    ("not detected", "no detected"),
+    ("CD19+", "CD19-"),  # a sign, not a hyphen
+])
+def test_a_changed_character_does_not_match(quote, text):
+    assert quotes.canonical(quote) not in quotes.canonical(text)
+
+
+def test_canonical_removes_exactly_whitespace_and_hyphens():
+    assert quotes.canonical(" a-b\u2011c\td\ne\u00adf ") == "abcdef"
+    assert quotes.canonical("a.b,c;d(e)f+g") == "a.b,c;d(e)f+g"
+
+
+def test_readable_joins_line_hyphenation_and_collapses_spaces():
+    assert quotes.readable("extrame-\n  dullary   relapse\n\nwas  seen") == "extramedullary relapse was seen"
+    assert quotes.readable("CD19-CAR") == "CD19-CAR"  # a hyphen inside a line stays
+
+
+def test_closest_passage_names_the_word_that_differs():
+    text = quotes.readable("Before infusion. The patient had isolated testicular relapse of CD19 positive "
+                           "disease and then received CAR-T cells.")
+    passage, differences = quotes.closest_passage("isolated testicular relapse of CD22 positive disease", text)
+    assert passage == "isolated testicular relapse of CD19 positive disease"
+    assert differences == ["'CD22' -> 'CD19'"]
+
+
+def test_closest_passage_reports_missing_and_extra_words():
+    text = "she achieved a complete remission at day 28"
+    # the passage is as long as the quote, aligned on the longest common run of words
+    passage, missing = quotes.closest_passage("achieved complete remission at day 28", text)
+    assert passage == "a complete remission at day 28" and missing == ["'achieved' -> 'a'"]
+    _, extra = quotes.closest_passage("she achieved a durable complete remission", text)
+    assert extra[0] == "'durable' -> '(nothing)'"
+
+
+def test_closest_passage_of_unrelated_or_empty_text_is_none():
+    assert quotes.closest_passage("entirely different words", "nothing alike here") is None
+    assert quotes.closest_passage("", "some text") is None
+    assert quotes.closest_passage("some words", "") is None
+
+
+def test_closest_passage_ignores_case_and_punctuation_of_words():
+    passage, differences = quotes.closest_passage("Complete remission", "a complete remission, then")
+    assert passage == "complete remission," and differences == []
+
+
+@pytest.mark.parametrize("name", ["../seeds/x.txt", "sub/x.txt", ".hidden.txt", "x.txt\n", "", "-x.txt", None, 3])
+def test_only_plain_file_names_are_looked_up(tmp_path, name):
+    (tmp_path / "x.txt").write_text("text", encoding="utf-8")
+    assert quotes.find_source(name, [tmp_path]) is None
+
+
+def test_the_first_folder_that_has_the_file_wins(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (second / "paper.txt").write_text("second", encoding="utf-8")
+    assert quotes.find_source("paper.txt", [first, second]) == second / "paper.txt"
+    (first / "paper.txt").write_text("first", encoding="utf-8")
+    assert quotes.find_source("paper.txt", [first, second]) == first / "paper.txt"
+
+
+def test_symbolic_links_folders_and_oversized_files_are_refused(tmp_path, monkeypatch):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret", encoding="utf-8")
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    os.symlink(outside, folder / "link.txt")
+    (folder / "dir.txt").mkdir()
+    (folder / "big.txt").write_text("x" * 11, encoding="utf-8")
+    (folder / "ok.txt").write_text("x" * 10, encoding="utf-8")
+    monkeypatch.setattr(quotes, "MAX_SOURCE_BYTES", 10)
+    assert quotes.find_source("link.txt", [folder]) is None
+    assert quotes.find_source("dir.txt", [folder]) is None
+    assert quotes.find_source("big.txt", [folder]) is None
+    assert quotes.find_source("ok.txt", [folder]) == folder / "ok.txt"
+
+
+def _graph(subject: str, exact: str, source: str | None) -> Graph:
+    g = Graph()
+    pub, quote = URIRef("https://w3id.org/emkg/publication/p"), URIRef(subject + "/quote-1")
+    g.add((URIRef(subject), EMKG.hasEvidence, quote))
+    g.add((quote, OA.exact, Literal(exact)))
+    g.add((quote, PROV.wasQuotedFrom, pub))
+    if source:
+        g.add((pub, EMKG.sourceTextFile, Literal(source)))
+    return g
+
+
+def test_missing_quotes_names_subject_quote_and_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMKG_SOURCE_DIRS", "")
+    (tmp_path / "paper.txt").write_text("The boy had isolated testi-\ncular relapse.", encoding="utf-8")
+    found = _graph("https://w3id.org/emkg/case/p/P1/relapse", "isolated testicular relapse", "paper.txt")
+    missing, unchecked = quotes.missing_quotes(found, tmp_path)
+    assert (missing, unchecked) == ([], [])
+    typo = _graph("https://w3id.org/emkg/case/p/P1/relapse", "isolated testicular relapses", "paper.txt")
+    missing, unchecked = quotes.missing_quotes(typo, tmp_path)
+    assert [str(m) for m in missing] == ["https://w3id.org/emkg/case/p/P1/relapse: quote not found in paper.txt: "
+                                         "'isolated testicular relapses'"]
+    assert unchecked == []
+
+
+def test_a_publication_without_its_text_is_unchecked_not_missing(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMKG_SOURCE_DIRS", "")
+    for source in (None, "absent.txt"):
+        missing, unchecked = quotes.missing_quotes(_graph("https://w3id.org/emkg/case/p/P1/dx", "x", source),
+                                                   tmp_path)
+        assert missing == [] and unchecked == ["https://w3id.org/emkg/publication/p"]
+
+
+def test_source_text_is_the_canonical_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMKG_SOURCE_DIRS", "")
+    path = tmp_path / "t.txt"
+    path.write_text("a b-\nc", encoding="utf-8")
+    assert quotes.source_text(tmp_path, "t.txt") == "abc"
+    assert quotes.source_text(tmp_path, "missing.txt") is None
+    assert quotes.source_text(Path(tmp_path / "nowhere"), "t.txt") is None
