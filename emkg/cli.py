@@ -356,12 +356,13 @@ def terms_cmd(field: str, text: str | None) -> None:
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to describe")
 def stats(fmt: str, build_dir: Path | None) -> None:
     """Coverage report: per publication patients, facts, findings and quotes; per relapse site patients."""
-    from emkg import output, store
+    from emkg import catalogue, output, store
     from emkg.stats import SECTIONS
 
     db = _open_store(build_dir)
-    for title, sparql in SECTIONS:
-        columns, rows = store.select(db, sparql)
+    for title, name in SECTIONS:
+        stored = catalogue.get(name)
+        columns, rows = store.select(db, stored.text, stored.bindings({}))
         if fmt == "table":
             click.echo(f"{title}\n")
         click.echo(output.render(columns, rows, fmt))

@@ -104,17 +104,9 @@ def missing_quotes(graph, seeds_dir: Path) -> tuple[list[MissingQuote], list[str
     Returns (missing, unchecked publications): a publication whose source text file is not in
     `seeds_dir` cannot be checked and is named so that the caller can decide whether that is an error.
     """
-    rows = graph.query(
-        """
-        PREFIX emkg: <https://w3id.org/emkg/>
-        PREFIX oa: <http://www.w3.org/ns/oa#>
-        PREFIX prov: <http://www.w3.org/ns/prov#>
-        SELECT ?subject ?exact ?pub ?file WHERE {
-          ?subject emkg:hasEvidence ?quote .
-          ?quote oa:exact ?exact ; prov:wasQuotedFrom ?pub .
-          OPTIONAL { ?pub emkg:sourceTextFile ?file }
-        }"""
-    )
+    from emkg import catalogue
+
+    rows = graph.query(catalogue.parse(paths.QUERIES_DIR / "checks" / "quote-evidence.rq").text)
     texts: dict[str, str | None] = {}
     missing, unchecked = [], set()
     for subject, exact, pub, file in rows:
