@@ -487,6 +487,8 @@ def reason_cmd(build_dir: Path | None, no_explain: bool) -> None:
         started = time.perf_counter()
         try:
             hermit = reason.hermit_inferred_types(data, ontology, explain=not no_explain)
+        except reason.JavaMissing as exc:  # the set-up, not the graph: a usage error
+            _fail(f"error: {exc}", 2)
         except reason.ReasoningError as exc:
             _fail(f"error: {exc}", 1)
         seconds = time.perf_counter() - started

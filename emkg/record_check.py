@@ -148,7 +148,7 @@ def check_text(data: bytes, name: str) -> dict:
         started = time.perf_counter()
         missing, unchecked = missing_quotes(graph, context.seeds_dir)
         timings["quotes"] = time.perf_counter() - started
-        errors += [str(m) for m in missing]
+        errors += [m.located(name, record.locations) for m in missing]  # file, line and field, as the other checks
         notes += [f"no source text for {pub}: its quotes were not checked" for pub in unchecked]
     if errors:
         return _failed(name, errors)

@@ -152,3 +152,21 @@ def test_source_text_is_the_canonical_text(tmp_path, monkeypatch):
     assert quotes.source_text(tmp_path, "t.txt") == "abc"
     assert quotes.source_text(tmp_path, "missing.txt") is None
     assert quotes.source_text(Path(tmp_path / "nowhere"), "t.txt") is None
+
+
+def test_the_build_names_file_line_and_field_of_a_quote_not_found(tmp_path, monkeypatch):
+    from emkg import record_check
+
+    monkeypatch.setenv("EMKG_SOURCE_DIRS", "")
+    record = (Path(__file__).parent / "shapes" / "valid" / "minimal-case.yaml").read_text(encoding="utf-8")
+    label = '  label: "Test publication"'
+    record = record.replace(label, label + "\n  source_text: paper.txt", 1)
+    assert "source_text: paper.txt" in record
+    words = [line.split('"')[1] for line in record.splitlines() if line.strip().startswith('quote: "')]
+    (tmp_path / "paper.txt").write_text("\n".join(w for w in words if w != "grade 2 CRS on day 5"), encoding="utf-8")
+    record_check.prepare(None, None, tmp_path)
+    result = record_check.check_text(record.encode("utf-8"), "case.yaml")
+    line = record.splitlines().index('        quote: "grade 2 CRS on day 5"') + 1
+    assert not result["ok"]
+    assert result["problems"] == [f"case.yaml:{line}: patients[0].facts[4].quote: quote not found in paper.txt: "
+                                  "'grade 2 CRS on day 5'"]

@@ -1,4 +1,4 @@
-"""`emkg stats` and `emkg imports`, the two commands that had no test."""
+"""`emkg stats`, `emkg imports` and `emkg reason` without Java: commands and exits that had no test."""
 
 from __future__ import annotations
 
@@ -72,3 +72,12 @@ def test_imports_without_a_term_folder_is_a_usage_error(tmp_path):
     done = subprocess.run([sys.executable, "-m", "emkg.cli", "imports"], env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 2 and "no term folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_reason_without_java_is_a_usage_error_naming_the_runtime(built, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no java anywhere on PATH
+    monkeypatch.setenv("EMKG_NO_PROGRESS", "1")
+    result = run("reason", "--build-dir", built)
+    assert result.exit_code == 2, result.output
+    assert "no Java runtime" in result.output and "default-jre-headless" in result.output
+    assert "Traceback" not in result.output
