@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -39,6 +40,11 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 ACCEPTED = HERE / "accepted.json"
+# One line per mutant run (JSON), appended as each mutant finishes: RESULTS.md is written from the latest
+# outcome of every current mutant (same id, and the mutated file unchanged since), so a run of the survivors
+# alone (--only, after adding tests) updates the table without rerunning the killed ones. Tests are only
+# ever added, so a mutant once killed stays killed; a changed file makes its mutants "not run" again.
+OUTCOMES = HERE / "outcomes.jsonl"
 
 # The tests each area's mutants are run against (the fast subset; `-x` stops at the first failure).
 TESTS = {
@@ -328,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", choices=sorted(TESTS), action="append")
     parser.add_argument("--only", nargs="+", metavar="ID")
     parser.add_argument("--list", action="store_true")
-    parser.add_argument("--no-write", action="store_true", help="print the results, do not write RESULTS.md")
+    parser.add_argument("--no-write", action="store_true", help="log nothing, do not write RESULTS.md")
+    parser.add_argument("--report", action="store_true", help="only rewrite RESULTS.md from outcomes.jsonl")
     args = parser.parse_args(argv)
     mutants = [m for m in all_mutants() if (not args.kind or m.kind in args.kind)
                and (not args.only or m.id in args.only)]
@@ -338,8 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(mutants)} mutants", file=sys.stderr)
         return 0
     accepted = json.loads(ACCEPTED.read_text(encoding="utf-8")) if ACCEPTED.is_file() else {}
+    if args.report:
+        write_results(all_mutants(), accepted)
+        return 0
     loads = [os.getloadavg()[0]]
-    started = datetime.datetime.now(datetime.UTC)
     outcomes: dict[str, tuple[Mutant, str, float, str]] = {}
     with tempfile.TemporaryDirectory(prefix="emkg-mutate-") as scratch:
         copy = scratch_copy(Path(scratch))
@@ -371,47 +380,81 @@ def main(argv: list[str] | None = None) -> int:
             status = "survived" if passed else ("timeout" if tail == "timeout" else "killed")
             outcomes[mutant.id] = (mutant, status, seconds, tail)
             loads.append(os.getloadavg()[0])
+            if not args.no_write:
+                with OUTCOMES.open("a", encoding="utf-8") as log:
+                    log.write(json.dumps({"id": mutant.id, "what": mutant.what, "status": status,
+                                          "seconds": round(seconds, 1), "file_sha": file_sha(mutant.file),
+                                          "finished": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M}",
+                                          "load": round(loads[-1], 1)}) + "\n")
             print(f"[{n}/{len(mutants)}] {status:8} {seconds:5.0f} s  {mutant.id}  {mutant.what}", file=sys.stderr)
-    finished = datetime.datetime.now(datetime.UTC)
-    report = results_markdown(outcomes, accepted, started, finished, loads, args)
-    print(report)
-    if not args.no_write and not args.only:
-        RESULTS.write_text(report, encoding="utf-8")
+    print(f"{sum(s == 'survived' for _, s, *_ in outcomes.values())} of {len(outcomes)} survived", file=sys.stderr)
+    if not args.no_write:
+        write_results(all_mutants(), accepted)
     return 0
 
 
-def results_markdown(outcomes, accepted, started, finished, loads, args) -> str:
+def file_sha(rel: str) -> str:
+    return hashlib.sha256((ROOT / rel).read_bytes()).hexdigest()[:16]
+
+
+def latest_outcomes(mutants: list[Mutant]) -> dict[str, dict]:
+    """The latest logged outcome of each current mutant whose file is unchanged since it was run."""
+    current = {m.id: file_sha(m.file) for m in mutants}
+    latest: dict[str, dict] = {}
+    if OUTCOMES.is_file():
+        for line in OUTCOMES.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            if current.get(entry["id"]) == entry["file_sha"]:
+                latest[entry["id"]] = entry
+    return latest
+
+
+def write_results(mutants: list[Mutant], accepted: dict[str, str]) -> None:
+    """tests/mutation/RESULTS.md from the logged outcomes (tests/mutation/outcomes.jsonl)."""
+    latest = latest_outcomes(mutants)
+    runs = sorted(e["finished"] for e in latest.values())
+    loads = [e["load"] for e in latest.values()]
     lines = ["# Mutation results: shapes, stored queries, mappings", "",
-             "<!-- written by tests/mutation/mutate_rules.py; do not edit -->", "",
-             f"- run: {started:%Y-%m-%d %H:%M} to {finished:%H:%M} UTC "
-             f"({(finished - started).total_seconds() / 60:.0f} min)",
+             "<!-- written by tests/mutation/mutate_rules.py from outcomes.jsonl; do not edit -->", "",
+             f"- mutants run between {runs[0] if runs else '-'} and {runs[-1] if runs else '-'} UTC; each outcome is "
+             "the latest run of that mutant on the current file (tests/mutation/outcomes.jsonl)",
              f"- machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
              f"Python {platform.python_version()}",
-             f"- load average (1 min) measured during the run: min {min(loads):.1f}, max {max(loads):.1f} "
-             "(the machine was shared with other jobs when this is above the CPU count)",
-             f"- command: `.venv/bin/python tests/mutation/mutate_rules.py"
-             f"{''.join(f' --kind {k}' for k in args.kind or [])}`", "",
-             "| area | mutants | killed | survived (equivalent, listed below) | survived (not explained) | score | "
-             "score without equivalents |", "|---|---|---|---|---|---|---|"]
-    for kind in sorted({m.kind for m, *_ in outcomes.values()}):
-        rows = [(m, s) for m, s, *_ in outcomes.values() if m.kind == kind]
-        killed = sum(s != "survived" for _, s in rows)
-        equivalent = sum(s == "survived" and m.id in accepted for m, s in rows)
-        unexplained = len(rows) - killed - equivalent
-        lines.append(f"| {kind} | {len(rows)} | {killed} | {equivalent} | {unexplained} | "
-                     f"{100 * killed / len(rows):.1f} % | {100 * killed / max(1, len(rows) - equivalent):.1f} % |")
-    survivors = [(m, s) for m, s, *_ in outcomes.values() if s == "survived"]
-    lines += ["", "## Surviving mutants", ""]
+             (f"- load average (1 min) measured after each mutant: min {min(loads):.1f}, max {max(loads):.1f}; "
+              "above the CPU count the machine was shared with other jobs (this changes times, not outcomes)")
+             if loads else "- load average: no mutant run yet",
+             "- commands: `.venv/bin/python tests/mutation/mutate_rules.py` (all), then "
+             "`--only ID ...` for the survivors after tests were added", "",
+             "| area | mutants | killed | survived: equivalent (listed below) | survived: not explained | not run | "
+             "score | score without equivalents |", "|---|---|---|---|---|---|---|---|"]
+    for kind in ("shapes", "queries", "mappings"):
+        rows = [m for m in mutants if m.kind == kind]
+        if not rows:
+            continue
+        status = {m.id: latest.get(m.id, {}).get("status", "not run") for m in rows}
+        killed = sum(s in ("killed", "timeout") for s in status.values())
+        equivalent = sum(s == "survived" and i in accepted for i, s in status.items())
+        unexplained = sum(s == "survived" and i not in accepted for i, s in status.items())
+        not_run = sum(s == "not run" for s in status.values())
+        ran = len(rows) - not_run
+        lines.append(f"| {kind} | {len(rows)} | {killed} | {equivalent} | {unexplained} | {not_run} | "
+                     f"{100 * killed / max(1, ran):.1f} % | {100 * killed / max(1, ran - equivalent):.1f} % |")
+    lines += ["", "Score: killed / mutants run. Without equivalents: killed / (run - equivalent survivors).",
+              "", "## Surviving mutants", ""]
+    survivors = [m for m in mutants if latest.get(m.id, {}).get("status") == "survived"]
     if not survivors:
         lines.append("None.")
-    for m, _ in survivors:
+    for m in survivors:
         reason = accepted.get(m.id)
         lines.append(f"- `{m.id}` {m.what}: " + (f"equivalent or accepted: {reason}" if reason else
                                                  "**not explained: add a test that kills it**"))
-    timeouts = [m for m, s, *_ in outcomes.values() if s == "timeout"]
+    timeouts = [m.id for m in mutants if latest.get(m.id, {}).get("status") == "timeout"]
     if timeouts:
-        lines += ["", "Counted as killed because the tests timed out: " + ", ".join(f"`{m.id}`" for m in timeouts)]
-    return "\n".join(lines) + "\n"
+        lines += ["", "Counted as killed because the tests timed out: " + ", ".join(f"`{i}`" for i in timeouts)]
+    not_run = [m.id for m in mutants if m.id not in latest]
+    if not_run:
+        lines += ["", f"Not run yet ({len(not_run)}): " + ", ".join(f"`{i}`" for i in not_run)]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
