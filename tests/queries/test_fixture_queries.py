@@ -108,3 +108,32 @@ def test_a_finding_with_numerator_zero_is_a_cohort_count_of_zero(db):
     rows = [dict(zip(result["columns"], row, strict=True)) for row in result["rows"]]
     zero = [r for r in rows if local(r.get("finding")) == "cohort-cr"]
     assert zero, result
+
+
+def test_an_hsct_at_the_responses_position_or_in_the_infusions_year_is_not_after_it(db):
+    result = typed_rows(db, "bridging-to-hsct-after-car-t", {})
+    pairs = {(local(c), local(h)) for c, h in zip(column(result, "car_t"), column(result, "hsct"), strict=True)}
+    assert ("P1-inf", "P1-hsct") in pairs  # sequence 4 after the response's 3
+    assert not {h for _, h in pairs} & {"P2-hsct"}  # sequence 4 = the response's 4; year 2020 = the infusion's
+
+
+def test_second_infusions_are_told_apart_by_source_and_target(db):
+    result = typed_rows(db, "second-car-t-infusions", {})
+    kinds = dict(zip(map(local, column(result, "second_infusion")), column(result, "kind_found"), strict=True))
+    assert kinds == {"P1-inf2": '"donor-derived"', "P2-inf2": '"dual-target"', "P2-inf3": '"same-target"'}
+
+
+def test_coverage_counts_patients_once_per_site(db):
+    result = typed_rows(db, "coverage-by-relapse-site", {})
+    rows = {local(r[0]).rsplit("/", 1)[-1]: r for r in result["rows"]}
+    cns = rows["UBERON_0001017"]
+    assert cns[2:] == ['"1"^^<http://www.w3.org/2001/XMLSchema#integer>',
+                       '"2"^^<http://www.w3.org/2001/XMLSchema#integer>']  # one patient, two relapses
+
+
+def test_a_cohort_response_is_paired_only_with_relapse_site_subgroups_of_the_cohort_as_treated(db):
+    result = typed_rows(db, "response-by-relapse-site", {})
+    cohort = [dict(zip(result["columns"], r, strict=True)) for r in result["rows"] if r[2] == '"cohort"']
+    scopes = {(local(r["site"]).rsplit("_", 1)[-1], r["response_scope"], r["site_subgroup"]) for r in cohort}
+    assert scopes == {("0001017", '"whole cohort, not reported by site"', '"2 of 4"'),
+                      ("0002097", '"whole cohort, at this site"', '""')}
