@@ -16,11 +16,10 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH  # rdflib's own SHACL namespace: defined once, by the library
 
 from emkg.namespaces import compact
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Namespace
+from rdflib import Graph
+from rdflib.namespace import SH
 
 from emkg.cli import main
 
 RECORDS = Path(__file__).parent.parent / "records"
 VALID = sorted(p for p in (RECORDS / "valid").iterdir() if p.is_file())
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 def run(*args):
@@ -68,9 +68,10 @@ def test_phenopacket_unmapped_parts_are_warnings():
     result = run("validate", RECORDS / "invalid" / "phenopacket-problems.phenopacket.json", "--format", "json")
     (report,) = json.loads(result.output)
     warnings = [p for p in report["problems"] if p["severity"] == "Warning"]
-    assert [w["field"] for w in warnings] == ["medicalActions[1].radiationTherapy.dosage",
+    assert [w["field"] for w in warnings] == ["medicalActions[1].radiationTherapy.modality",
+                                              "medicalActions[1].radiationTherapy.dosage",
                                               "medicalActions[1].radiationTherapy.fractions"]
-    assert [w["line"] for w in warnings] == [77, 78]
+    assert [w["line"] for w in warnings] == [69, 77, 78]
     assert any(p["field"] == "subject.dateOfBirth" and p["line"] == 11 for p in report["problems"])
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SH
 
 from emkg.graph import ontology_graph, shapes_graph
 from emkg.namespaces import compact
@@ -22,7 +23,6 @@ from emkg.shacl import validate
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "graph.ttl"
 F = "https://w3id.org/emkg/case/fixture-series/"
 EMKG = Namespace("https://w3id.org/emkg/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
 MIN_IN, MAX_IN, MIN_EX, MAX_EX = (f"sh:{k}ConstraintComponent" for k in
                                   ("MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive"))
 

@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
 
 from emkg.graph import ontology_graph, shapes_graph
 from emkg.namespaces import compact
@@ -22,7 +23,6 @@ from loaders.yaml_record import read_record
 HERE = Path(__file__).parent
 VALID = sorted((HERE / "valid").glob("*.*"))
 INVALID = sorted((HERE / "invalid").glob("*.*"))
-SH = Namespace("http://www.w3.org/ns/shacl#")
 EXPECT = re.compile(r"^# expect: shape=(\S+) path=(\S+) constraint=(\S+)\s*$")
 
 
