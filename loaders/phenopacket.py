@@ -63,6 +63,7 @@ KNOWN_PRODUCTS = {
     "NCIT:C120309": ("axicabtagene ciloleucel", ["PR:000001002"], ["emkg:CD28Domain"]),
 }
 HSCT_CODES = {"NCIT:C46089"}
+RADIOTHERAPY = "NCIT:C15313"  # the generic modality "Radiation Therapy", as emkg.phenopacket_export writes it
 RESPONSES = {"NCIT:C4870": "emkg:CompleteRemission", "NCIT:C18058": "emkg:PartialRemission"}
 SEXES = {"MALE": "emkg:Male", "FEMALE": "emkg:Female"}
 QUOTE, GRADE, TARGET, SOURCE_TEXT = "EMKG-QUOTE", "EMKG-GRADE", "EMKG-TARGET", "EMKG-SOURCE-TEXT"
@@ -386,7 +387,10 @@ class _Converter:
             self.procedure(action, path + ("procedure",))
         if "radiationTherapy" in action:
             rpath = path + ("radiationTherapy",)
-            rt = self.only(action["radiationTherapy"], rpath, {"bodySite"})  # modality: a warning, not mapped
+            rt = self.only(action["radiationTherapy"], rpath, {"modality", "bodySite"})
+            if _term_id(rt.get("modality")) not in (None, RADIOTHERAPY):  # a specific modality is not kept
+                self.warn(rpath + ("modality",), f"only the generic modality {RADIOTHERAPY} (what emkg:Radiotherapy "
+                                                 "says) is mapped; this one is not kept")
             site = _term_id(rt.get("bodySite"))
             self.fact("therapy", rpath, {
                 "category": ("emkg:Radiotherapy", rpath),

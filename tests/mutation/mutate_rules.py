@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_write:
                 with OUTCOMES.open("a", encoding="utf-8") as log:
                     log.write(json.dumps({"id": mutant.id, "what": mutant.what, "status": status,
-                                          "seconds": round(seconds, 1), "file_sha": file_sha(mutant.file),
+                                          "seconds": round(seconds, 1), "file_sha": text_sha(original),
                                           "finished": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M}",
                                           "load": round(loads[-1], 1)}) + "\n")
             print(f"[{n}/{len(mutants)}] {status:8} {seconds:5.0f} s  {mutant.id}  {mutant.what}", file=sys.stderr)
@@ -393,8 +393,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def file_sha(rel: str) -> str:
-    return hashlib.sha256((ROOT / rel).read_bytes()).hexdigest()[:16]
+    """The file as it is now in the checkout (outcomes are logged with the text the mutant was made from)."""
+    return text_sha((ROOT / rel).read_text(encoding="utf-8"))
 
 
 def latest_outcomes(mutants: list[Mutant]) -> dict[str, dict]:
