@@ -317,9 +317,62 @@ def shapes_selection(text: str) -> list[str]:
     return ["-k", " or ".join(["valid_example_conforms", "every_shape", "mutates_neither", *names])]
 
 
-def run_tests(copy: Path, kind: str, env: dict[str, str], select: list[str] = ()) -> tuple[bool, float, str]:
+# A shapes mutant changes only a .shacl.ttl file, so its tests run in one long-lived pytest process per
+# run (pytest.main again for each mutant): the interpreter, the imports and the parsed ontology (which no
+# shapes mutant changes) are reused; the shapes are read from disk by every session, so each mutant's
+# own shapes file is what the tests see. Other areas start a fresh pytest per mutant.
+_WORKER = """
+import sys, pytest, emkg.graph
+ontology = emkg.graph.ontology_graph()
+emkg.graph.ontology_graph = lambda ontology_dir=None: ontology
+for line in sys.stdin:
+    code = pytest.main(line.rstrip("\\n").split("\\t"))
+    print(f"@@done {int(code)}", flush=True)
+"""
+
+
+class Worker:
+    def __init__(self, copy: Path, env: dict[str, str]):
+        self.copy, self.env, self.process = copy, env, None
+
+    def run(self, args: list[str]) -> tuple[bool, float, str]:
+        import queue
+        import threading
+
+        if self.process is None or self.process.poll() is not None:
+            self.process = subprocess.Popen([sys.executable, "-c", _WORKER], cwd=self.copy, env=self.env,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.STDOUT, text=True, bufsize=1)
+            self.lines: queue.Queue = queue.Queue()
+            threading.Thread(target=lambda out=self.process.stdout, q=self.lines: [q.put(x) for x in out] and None,
+                             daemon=True).start()
+        started, tail = time.monotonic(), []
+        self.process.stdin.write("\t".join(args) + "\n")
+        self.process.stdin.flush()
+        while True:
+            try:
+                line = self.lines.get(timeout=max(1.0, TIMEOUT - (time.monotonic() - started)))
+            except queue.Empty:
+                self.process.kill()
+                self.process = None
+                return False, time.monotonic() - started, "timeout"
+            if line.startswith("@@done "):
+                return line.split()[1] == "0", time.monotonic() - started, "\n".join(tail[-3:])
+            tail.append(line.rstrip())
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+
+
+def run_tests(copy: Path, kind: str, env: dict[str, str], select: list[str] = (), worker: Worker | None = None
+              ) -> tuple[bool, float, str]:
     """(tests passed, seconds, last lines of output) for the area's tests in the scratch copy."""
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *TESTS[kind], *select]
+    args = ["-x", "-q", "-p", "no:cacheprovider", *TESTS[kind], *select]
+    if worker is not None:
+        return worker.run(args)
+    command = [sys.executable, "-m", "pytest", *args]
     started = time.monotonic()
     try:
         done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=TIMEOUT)
@@ -359,9 +412,10 @@ def main(argv: list[str] | None = None) -> int:
             build = Path(scratch) / "build"
             subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from emkg.build import "
                             "build; build(Path(sys.argv[1]))", str(build)], cwd=copy, env=env, check=True)
+        worker = Worker(copy, env) if "shapes" in kinds else None
         for kind in kinds:  # the unmutated copy must pass its tests, or no mutant can be judged
             kind_env = dict(env, EMKG_TEST_BUILT=str(Path(scratch) / "build")) if kind == "queries" else env
-            passed, seconds, tail = run_tests(copy, kind, kind_env)
+            passed, seconds, tail = run_tests(copy, kind, kind_env, worker=worker if kind == "shapes" else None)
             if not passed:
                 print(f"the unmutated tests of {kind} fail; fix them first:\n{tail}", file=sys.stderr)
                 return 2
@@ -374,7 +428,8 @@ def main(argv: list[str] | None = None) -> int:
                 kind_env = dict(env, EMKG_TEST_BUILT=str(Path(scratch) / "build")) if mutant.kind == "queries" \
                     else env
                 select = shapes_selection(original) if mutant.kind == "shapes" else []
-                passed, seconds, tail = run_tests(copy, mutant.kind, kind_env, select)
+                passed, seconds, tail = run_tests(copy, mutant.kind, kind_env, select,
+                                                  worker if mutant.kind == "shapes" else None)
             finally:
                 target.write_text(original, encoding="utf-8")
             status = "survived" if passed else ("timeout" if tail == "timeout" else "killed")
@@ -387,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
                                           "finished": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M}",
                                           "load": round(loads[-1], 1)}) + "\n")
             print(f"[{n}/{len(mutants)}] {status:8} {seconds:5.0f} s  {mutant.id}  {mutant.what}", file=sys.stderr)
+        if worker is not None:
+            worker.close()
     print(f"{sum(s == 'survived' for _, s, *_ in outcomes.values())} of {len(outcomes)} survived", file=sys.stderr)
     if not args.no_write:
         write_results(all_mutants(), accepted)
