@@ -20,6 +20,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from loaders.ids import slug
 from loaders.limits import MAX_LITERAL_CHARS, MAX_ROWS
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
 from loaders.yaml_record import SCHEMA_ID, Problem
@@ -330,7 +331,7 @@ class _Record:
     def _product(self, row: dict[str, str], line: int, problems: list[Problem]) -> str:
         """Rows naming the same product share one products entry; returns its id."""
         name = row.get("product_name", "")
-        product_id = _slug(name) or f"{row.get('patient_id') or 'patient'}-product"
+        product_id = slug(name) or f"{row.get('patient_id') or 'patient'}-product"
         product: dict[str, Any] = {"id": product_id}
         columns = BY_PART["product"]
         for column in columns:
@@ -373,6 +374,3 @@ def _read(cell: str, kind: str) -> Any:
         return {"true": True, "yes": True, "false": False, "no": False}.get(cell.lower(), cell)
     return cell
 
-
-def _slug(text: str) -> str:
-    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())

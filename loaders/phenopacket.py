@@ -52,6 +52,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from loaders.ids import slug
 from loaders.json_lines import JsonError, load
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
 from loaders.yaml_lines import Path, format_path
@@ -284,7 +285,7 @@ class _Converter:
         ref_path, ref = refs[0]
         ref_id = str(ref.get("id", ""))
         prefix, _, local = ref_id.partition(":")
-        pub: dict[str, Any] = {"id": _slug(ref_id) or "unknown-publication", "label": ref_id or None,
+        pub: dict[str, Any] = {"id": slug(ref_id) or "unknown-publication", "label": ref_id or None,
                                "design": "emkg:CaseReport", "quote": ref.get("description")}
         if prefix.upper() in ("PMID", "PUBMED"):
             pub["pmid"] = local
@@ -316,7 +317,7 @@ class _Converter:
         path = ("subject",)
         subject = self.only(subject if subject is not None else {}, path,
                             {"id", "sex", "timeAtLastEncounter", "dateOfBirth"})
-        self.patient_id = _slug(str(subject.get("id") or packet_id or ""), keep_case=True) or "subject"
+        self.patient_id = slug(str(subject.get("id") or packet_id or ""), keep_case=True) or "subject"
         self.source.put(("patients", 0), "subject.id", self.line(path + ("id",)))
         self.source.put(("patients", 0, "id"), "subject.id", self.line(path + ("id",)))
         if "dateOfBirth" in subject:
@@ -445,7 +446,7 @@ class _Converter:
         action_path = path[:-1]
         if agent_id in KNOWN_PRODUCTS or _CAR_T.search(label):
             name, targets, domains = KNOWN_PRODUCTS.get(agent_id, (label, None, None))
-            product_id = _slug(name) or "car-t"
+            product_id = slug(name) or "car-t"
             product_path = ("products", len(self.products))
             # The product's own quotes annotate the agent; without them the action's quotes support it.
             quote_from = path + ("agent",) if self.notes.get(pointer(path + ("agent",)), {}).get(QUOTE) else action_path
@@ -500,10 +501,6 @@ def _days(duration: Any) -> float | None:
     years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
     return years * 365.25 + months * 30.44 + weeks * 7 + days
 
-
-def _slug(text: str, keep_case: bool = False) -> str:
-    text = text if keep_case else text.lower()
-    return "-".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in text).split())
 
 
 __all__ = ["convert", "pointer", "Unusable", "ANNOTATIONS"]

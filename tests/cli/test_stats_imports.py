@@ -55,7 +55,7 @@ def test_imports_regenerates_the_committed_modules_byte_for_byte(tmp_path):
     shutil.copytree(paths.ONTOLOGY_DIR, home / "ontology")
     for module in (home / "ontology" / "imports").glob("*.ttl"):
         module.write_text("stale\n", encoding="utf-8")
-    terms = paths.PROJECT_ROOT.parent / "shared" / "ontology-terms"
+    terms = paths.seeds_dir().parent / "ontology-terms"  # ../shared/ontology-terms beside the seed texts
     env = dict(os.environ, EMKG_HOME=str(home))
     done = subprocess.run([sys.executable, "-m", "emkg.cli", "imports", "--terms", str(terms)], env=env,
                           capture_output=True, text=True, timeout=120)
