@@ -55,7 +55,7 @@ from typing import Any
 from loaders.ids import slug
 from loaders.json_lines import JsonError, load
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
-from loaders.yaml_lines import Path, format_path
+from loaders.yaml_lines import Path, format_path, nearest_line
 from loaders.yaml_record import SCHEMA_ID, Problem
 
 # Registered CAR-T products among the verified NCIt terms: name, targets, costimulatory domains.
@@ -118,10 +118,7 @@ class _Converter:
         self.explicit_order = False
 
     def line(self, path: Path) -> int | None:
-        for cut in range(len(path), -1, -1):
-            if path[:cut] in self.lines:
-                return self.lines[path[:cut]]
-        return None
+        return nearest_line(self.lines, path)
 
     def warn(self, path: Path, message: str) -> None:
         self.out.warnings.append(Problem(self.file, format_path(path), self.line(path), message))

@@ -1,5 +1,6 @@
-"""One slug for ids the converters make: a product named with a Greek letter or brackets gets an id the
-record format accepts, the same from the CSV template and from a Phenopacket."""
+"""One slug for ids the converters make (a product named with a Greek letter or brackets gets an id the
+record format accepts, the same from the CSV template and from a Phenopacket), and the one nearest-line
+lookup every format uses."""
 
 from __future__ import annotations
 
@@ -62,3 +63,15 @@ def test_the_phenopacket_converter_makes_the_same_id():
     packet["medicalActions"][0]["treatment"]["agent"] = {"id": "EXAMPLE:1", "label": NAME}
     conversion = from_phenopacket(json.dumps(packet), "p.json")
     assert [p["id"] for p in conversion.records[0].data["products"]] == [slug(NAME)]
+
+
+def test_nearest_line_and_record_paths():
+    from loaders.yaml_lines import format_path, nearest_line, parse_path
+
+    for text in ("patients[0].facts[2].quote", "publication.id", "products[1]", "patients[10].facts[0]"):
+        assert format_path(parse_path(text)) == text
+    lines = {(): 1, ("patients",): 4, ("patients", 0): 5, ("patients", 0, "facts", 1): 9}
+    assert nearest_line(lines, ("patients", 0, "facts", 1, "quote")) == 9
+    assert nearest_line(lines, ("patients", 0, "facts", 0, "day")) == 5
+    assert nearest_line(lines, ("publication", "id")) == 1
+    assert nearest_line(lines, ("publication", "id"), whole_file=False) is None
