@@ -13,7 +13,6 @@ and value, and, through the loader's locations, the submitter's file, field and 
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 from rdflib import RDF, Graph, URIRef
@@ -47,44 +46,45 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
     from pyshacl import validate as pyshacl_validate
 
     # pySHACL adds a few RDFS/OWL axioms to the shapes graph it is given: hand it a copy, so that
-    # callers may parse shapes once and validate many graphs with them.
+    # callers may parse shapes once and validate many graphs with them. The data goes in as our own
+    # scratch copy (pySHACL mixes the ontology into it in place), whose queries are parsed once.
     shapes_copy = Graph()
     shapes_copy += shapes
-    with _sparql_parsed_once():
-        conforms, report, _ = pyshacl_validate(
-            data, shacl_graph=shapes_copy, ont_graph=ontology, inference="none", advanced=True,
-            allow_warnings=True, inplace=False, abort_on_first=False,
-        )
+    scratch = _ParsedOnceGraph()
+    scratch += data
+    conforms, report, _ = pyshacl_validate(
+        scratch, shacl_graph=shapes_copy, ont_graph=ontology, inference="none", advanced=True,
+        allow_warnings=True, inplace=True, abort_on_first=False,
+    )
     results = report.subjects(RDF.type, SH.ValidationResult)
     violations = [_violation(report, shapes, result, locations or {}) for result in results]
     violations.sort(key=lambda v: (v.file or "", v.line or 0, v.focus, v.message))
     return conforms, violations, report
 
 
-@contextlib.contextmanager
-def _sparql_parsed_once():
-    """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses it
-    every time (about 0.1 s for a temporal rule: seconds on the seed graph). The parsed query does not
-    depend on the focus node ($this comes as a binding), so during one validation each text is parsed
-    once. Only our own shape queries pass through here; the cache dies with the validation."""
-    from rdflib.plugins.sparql import processor
+class _ParsedOnceGraph(Graph):
+    """The scratch data graph of one validation: each SPARQL text is parsed once, not once per focus node.
 
-    original = processor.SPARQLProcessor.query
-    parsed: dict = {}
+    pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses it every
+    time (about 0.1 s for a temporal rule: seconds on the seed graph). The parsed query does not depend
+    on the focus node ($this comes as a binding). The cache belongs to this graph object alone, so no
+    other query in the process (another thread, the store) is affected, and it dies with the validation.
+    """
 
-    def query(self, query_text, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 (rdflib's names)
-        if isinstance(query_text, str):
-            key = (query_text, base)
-            if key not in parsed:
-                parsed[key] = processor.translateQuery(processor.parseQuery(query_text), base, initNs)
-            query_text = parsed[key]
-        return original(self, query_text, initBindings, initNs, base, DEBUG)
+    def __init__(self) -> None:
+        super().__init__()
+        self._parsed: dict = {}
 
-    processor.SPARQLProcessor.query = query
-    try:
-        yield
-    finally:
-        processor.SPARQLProcessor.query = original
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803 (rdflib's names)
+              initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803
+        if isinstance(query_object, str):
+            from rdflib.plugins.sparql import prepareQuery
+
+            key = (query_object, kwargs.get("base"), tuple(sorted((initNs or {}).items())))
+            if key not in self._parsed:
+                self._parsed[key] = prepareQuery(query_object, initNs=initNs, base=kwargs.get("base"))
+            query_object = self._parsed[key]
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
 def _violation(report: Graph, shapes: Graph, result, locations) -> Violation:
