@@ -285,8 +285,18 @@ def mapping_mutants() -> list[Mutant]:
     return found
 
 
+# Shapes mutants run in this order (the kinds of bug the suite missed first), so that a run cut short
+# has judged the most telling ones; the ids do not depend on the order.
+_SHAPE_ORDER = (("sh:minInclusive", "sh:maxInclusive", "sh:minExclusive", "sh:maxExclusive"), ("privacy",),
+                ("comparison",), ("sh:minCount",), ("sh:in",), ("sh:class",))
+
+
+def _shape_rank(mutant: Mutant) -> int:
+    return next((i for i, words in enumerate(_SHAPE_ORDER) if mutant.what.startswith(words)), len(_SHAPE_ORDER))
+
+
 def all_mutants() -> list[Mutant]:
-    return shape_mutants() + query_mutants() + mapping_mutants()
+    return sorted(shape_mutants(), key=_shape_rank) + query_mutants() + mapping_mutants()
 
 
 # --- running ----------------------------------------------------------------------------------------
@@ -314,7 +324,9 @@ def shapes_selection(text: str) -> list[str]:
     """pytest -k for a shapes file: every valid example and whole-shape test, and the examples and boundary
     cases of the shapes the file defines (their test ids carry the shape's name)."""
     names = re.findall(r"^emkg:(\w+) a sh:NodeShape", text, re.MULTILINE)
-    return ["-k", " or ".join(["valid_example_conforms", "every_shape", "mutates_neither", *names])]
+    # the whole-catalogue check of targets only where a mutant can change a target (privacy's SPARQL target)
+    whole = ["every_shape"] if "sh:SPARQLTarget" in text else []
+    return ["-k", " or ".join(["valid_example_conforms", *whole, *names])]
 
 
 # A shapes mutant changes only a .shacl.ttl file, so its tests run in one long-lived pytest process per
