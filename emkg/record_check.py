@@ -95,8 +95,9 @@ def _as_stored(nt: bytes) -> bytes:
     return db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
-def qc_problems(nt: bytes, name: str, context: Context) -> list[str]:
-    """Rows of the queries/qc/ rules on this record plus the ontology, as problem lines."""
+def qc_problems(nt: bytes, name: str, context: Context, locations: dict | None = None) -> list[str]:
+    """Rows of the queries/qc/ rules on this record plus the ontology, as problem lines; with the record's
+    `locations` (node -> (field, line)), each names the line and field of the first node of its row."""
     import pyoxigraph as ox
 
     from emkg import store
@@ -109,7 +110,10 @@ def qc_problems(nt: bytes, name: str, context: Context) -> list[str]:
         columns, rows = store.select(db, rule.text)
         for row in rows:
             shown = ", ".join(f"{c}={v.value if v is not None else ''}" for c, v in zip(columns, row, strict=True))
-            problems.append(f"{name}: QC {rule.name}: {rule.summary}: {shown}")
+            where = next((locations[key] for key in (URIRef(v.value) for v in row if isinstance(v, ox.NamedNode))
+                          if key in (locations or {})), None)
+            prefix = f"{name}:{where[1]}: {where[0]}" if where and where[1] else name
+            problems.append(f"{prefix}: QC {rule.name}: {rule.summary}: {shown}")
     return problems
 
 
@@ -156,7 +160,7 @@ def check_text(data: bytes, name: str) -> dict:
     nt = _as_stored(graph.serialize(format="nt", encoding="utf-8")).decode("utf-8")
     timings["serialise"] = time.perf_counter() - started
     started = time.perf_counter()
-    errors = qc_problems(nt.encode("utf-8"), name, context)
+    errors = qc_problems(nt.encode("utf-8"), name, context, record.locations)
     timings["qc"] = time.perf_counter() - started
     if errors:
         return _failed(name, errors)
