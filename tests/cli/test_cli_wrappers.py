@@ -11,6 +11,7 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -57,3 +58,13 @@ def test_serve_answers_sparql_on_the_port_it_names(built):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_python_dash_m_emkg_cli_runs_the_command_line():
+    # benchmarks/bench_validate.py falls back to `python -m emkg.cli` when the console script is missing:
+    # that must run the command (an invalid case exits 1), not import the module and exit 0.
+    invalid = Path(__file__).parents[1] / "records" / "invalid" / "grade-out-of-range.yaml"
+    done = subprocess.run([sys.executable, "-m", "emkg.cli", "validate", str(invalid), "--format", "json"],
+                          capture_output=True, text=True, timeout=300, env=dict(os.environ, EMKG_NO_PROGRESS="1"))
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)[0]["file"] == "grade-out-of-range.yaml"
