@@ -8,6 +8,7 @@ loader first, as a curator's file would. Shapes and ontology are parsed once per
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from loaders.yaml_record import read_record
 
 HERE = Path(__file__).parent
 VALID = sorted((HERE / "valid").glob("*.*"))
-INVALID = sorted((HERE / "invalid").glob("*.*"))
+INVALID = sorted(p for p in (HERE / "invalid").glob("*.*") if p.suffix in (".ttl", ".yaml"))
+PINNED = HERE / "invalid" / "pinned.json"
 EXPECT = re.compile(r"^# expect: shape=(\S+) path=(\S+) constraint=(\S+)\s*$")
 
 
@@ -67,6 +69,20 @@ def test_invalid_example_fails_for_exactly_its_reason(path, reference):
         assert violation.message and "{?" not in violation.message, violation
     for word in words:
         assert any(word in v.message for v in violations), (word, [v.message for v in violations])
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_invalid_example_flags_the_reviewed_focus_nodes_and_values(path, reference, request):
+    """Each violation's focus node and value, pinned in invalid/pinned.json (reviewed; rewritten by
+    --update-golden): a rule that flags the wrong node, or the right node for the wrong value, fails."""
+    _, violations = results(path, reference)
+    actual = sorted([v.shape, v.path or "-", v.constraint, compact(v.focus), v.value] for v in violations)
+    pinned = json.loads(PINNED.read_text(encoding="utf-8")) if PINNED.is_file() else {}
+    if request.config.getoption("--update-golden"):
+        pinned[path.name] = actual
+        PINNED.write_text(json.dumps(dict(sorted(pinned.items())), indent=1, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
+    assert pinned.get(path.name) == actual
 
 
 def node_shapes() -> set[str]:
