@@ -170,3 +170,34 @@ def test_the_build_names_file_line_and_field_of_a_quote_not_found(tmp_path, monk
     assert not result["ok"]
     assert result["problems"] == [f"case.yaml:{line}: patients[0].facts[4].quote: quote not found in paper.txt: "
                                   "'grade 2 CRS on day 5'"]
+
+
+def test_closest_passage_in_a_long_text_of_common_words():
+    # difflib's "autojunk" would drop every word of a 200+ word text that repeats often: the quote must
+    # still be found (and a long quote still compared word by word)
+    text = "the patient had a complete remission after CAR-T cells " * 30
+    passage, differences = quotes.closest_passage("a complete remission after CAR-T with", text)
+    assert passage == "a complete remission after CAR-T cells" and differences == ["'with' -> 'cells'"]
+    words = [w for i in range(260) for w in ([f"w{i}", "cells"] if i % 4 == 0 else [f"w{i}"])]
+    long_quote = words[10:230]  # 220 words, "cells" among them 55 times
+    long_quote[50] = "changed"
+    passage, differences = quotes.closest_passage(" ".join(long_quote), " ".join(words))
+    assert passage == " ".join(words[10:230]) and differences == [f"'changed' -> '{words[60]}'"]
+
+
+def test_closest_passage_aligns_on_the_first_word_too():
+    assert quotes.closest_passage("testicular", "isolated testicular relapse") == ("testicular", [])
+    text = "beta gamma delta and then alpha beta here"
+    assert quotes.closest_passage("alpha beta", text) == ("alpha beta", [])
+
+
+def test_closest_passage_is_as_long_as_the_quote_when_its_first_words_differ():
+    passage, differences = quotes.closest_passage("an isolated testicular relapse", "isolated testicular relapse "
+                                                  "of CD19 positive disease")
+    assert passage == "isolated testicular relapse" and differences == ["'an' -> '(nothing)'"]
+
+
+def test_a_difference_of_several_words_is_shown_as_written():
+    _, differences = quotes.closest_passage("she had complete remission at day 28",
+                                            "she had partial response at day 28")
+    assert differences == ["'complete remission' -> 'partial response'"]
