@@ -85,6 +85,20 @@ def test_with_labels_adds_a_label_column_beside_each_iri_column():
     assert shown == [["UBERON:0000473", "testis", "2"], ["emkg:case/x/P1", "", ""]]
 
 
+def test_with_labels_leaves_unbound_and_literal_cells_of_an_iri_column_without_a_label():
+    rows = [[TESTIS], [None], [ox.Literal(TESTIS.value)]]
+    columns, shown = output.with_labels(["site"], rows, {TESTIS.value: "testis"})
+    assert columns == ["site", "site_label"]
+    assert shown == [["UBERON:0000473", "testis"], ["", ""], [TESTIS.value, ""]]
+
+
+def test_with_labels_goes_on_after_a_column_that_has_its_labels():
+    rows = [[TESTIS, ox.Literal("testis"), P1]]
+    columns, shown = output.with_labels(["site", "site_label", "patient"], rows, {P1.value: "patient 1"})
+    assert columns == ["site", "site_label", "patient", "patient_label"]
+    assert shown == [["UBERON:0000473", "testis", "emkg:case/x/P1", "patient 1"]]
+
+
 def test_with_labels_adds_nothing_where_the_row_shows_the_label_or_has_a_label_column():
     rows = [[TESTIS, ox.Literal("testis")]]
     assert output.with_labels(["site", "name"], rows, {TESTIS.value: "testis"})[0] == ["site", "name"]

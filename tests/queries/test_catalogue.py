@@ -113,7 +113,7 @@ def test_paged_text(tmp_path):
     assert aggregate.page_size is None and aggregate.paged_text() == aggregate.text
     assert aggregate.paged_text(limit=2).endswith("\nLIMIT 2\n")
     for limit, offset in ((-1, 0), (None, -1)):
-        with pytest.raises(CatalogueError, match="--limit and --offset take whole numbers >= 0"):
+        with pytest.raises(CatalogueError, match=r"^--limit and --offset take whole numbers >= 0$"):
             listed.paged_text(limit=limit, offset=offset)
 
 
