@@ -39,14 +39,17 @@ def data_graph(path: Path) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
-_VALIDATED: dict[tuple[Path, int], list] = {}  # each example validated once per session (two tests read it)
+# Each example is validated once per session (two tests read the result); the cache belongs to the one
+# reference (shapes, ontology) it was made with, and is emptied when another session brings new shapes.
+_VALIDATED: dict = {"reference": None, "results": {}}
 
 
 def results(path: Path, reference) -> set[tuple[str, str, str]]:
-    key = (path, id(reference))
-    if key not in _VALIDATED:
-        _VALIDATED[key] = validate(data_graph(path), *reference)[1]
-    violations = _VALIDATED[key]
+    if _VALIDATED["reference"] is not reference:
+        _VALIDATED.update(reference=reference, results={})
+    if path not in _VALIDATED["results"]:
+        _VALIDATED["results"][path] = validate(data_graph(path), *reference)[1]
+    violations = _VALIDATED["results"][path]
     return {(v.shape, v.path or "-", v.constraint) for v in violations}, violations
 
 
