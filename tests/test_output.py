@@ -150,3 +150,33 @@ def test_json_is_sparql_results_json_with_types_and_terminal_escapes():
         "c": {"type": "literal", "value": "t\u202e", "xml:lang": "en"},
         "e": {"type": "literal", "value": "plain"},
         "f": {"type": "bnode", "value": "b"}}]}}
+
+
+def test_table_pads_the_other_columns_of_a_wrapped_row_and_breaks_at_hyphens():
+    cell = "aaaaaaaaaa-bbbbbbbbbb-cccccccccc-dddddddddd-eeeeeeeeee-ffffffffff-gggg"
+    assert output.render(["id", "n"], [[ox.Literal(cell), ox.Literal("1")]], "table") == (
+        "id                                                       n\n"
+        "-------------------------------------------------------  -\n"
+        "aaaaaaaaaa-bbbbbbbbbb-cccccccccc-dddddddddd-eeeeeeeeee-  1\n"
+        "ffffffffff-gggg\n"
+        "(1 row)\n")
+
+
+def test_table_keeps_words_and_trims_only_trailing_space():
+    rows = [[ox.Literal("1"), ox.Literal("two  words\nhere and a long tail")]]
+    assert output.render(["n", "note"], rows, "table") == (
+        "n  note\n-  ------------------------------\n1  two words here and a long tail\n(1 row)\n")
+    assert output.render([], [[]], "table") == "\n\n\n(1 row)\n"
+
+
+def test_json_text_is_indented_and_keeps_non_ascii():
+    text = output.render(["x"], [[ox.Literal("5 µL")]], "json")
+    assert text == ('{\n  "head": {\n    "vars": [\n      "x"\n    ]\n  },\n  "results": {\n    "bindings": [\n'
+                    '      {\n        "x": {\n          "type": "literal",\n          "value": "5 µL"\n        }\n'
+                    '      }\n    ]\n  }\n}\n')
+
+
+def test_markdown_clipping_escapes_pipes_and_applies_to_every_cell():
+    assert output.markdown_cell("a|b", max_width=10) == "a\\|b"
+    assert output.markdown_table(["c"], [["abcdef"], ["a|b"]], max_width=4) == [
+        "| c |", "|---|", "| abc… |", "| a\\|b |"]

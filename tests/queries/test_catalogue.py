@@ -153,3 +153,9 @@ def test_catalogue_and_get_in_a_folder(tmp_path):
     for bad in ("A-query", "-x", "a_query", "../a-query", "a-query.rq", ""):
         with pytest.raises(CatalogueError, match="is not a query name"):
             catalogue.get(bad, tmp_path)
+
+
+def test_an_unknown_parameter_of_a_query_without_parameters(tmp_path):
+    query = catalogue.parse(write(tmp_path, "SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x\n", "plain"))
+    with pytest.raises(CatalogueError, match=r"^query 'plain' has no parameter 'site' \(parameters: none\)$"):
+        query.bindings({"site": "UBERON:0000473"})
