@@ -201,3 +201,24 @@ def test_a_difference_of_several_words_is_shown_as_written():
     _, differences = quotes.closest_passage("she had complete remission at day 28",
                                             "she had partial response at day 28")
     assert differences == ["'complete remission' -> 'partial response'"]
+
+
+def test_a_quote_not_found_is_located_at_its_quote_else_at_its_subject():
+    from rdflib import URIRef
+
+    missing = quotes.MissingQuote("https://w3id.org/emkg/case/p/P1/dx", "words", "paper.txt",
+                                  "https://w3id.org/emkg/case/p/P1/dx/quote-1")
+    at_quote = {URIRef(missing.quote_node): ("patients[0].facts[1].quote", 12),
+                URIRef(missing.subject): ("patients[0].facts[1]", 9)}
+    assert missing.located("r.yaml", at_quote) == ("r.yaml:12: patients[0].facts[1].quote: quote not found in "
+                                                   "paper.txt: 'words'")
+    at_subject = {URIRef(missing.subject): ("patients[0].facts[1]", 9)}
+    assert missing.located("r.yaml", at_subject).startswith("r.yaml:9: patients[0].facts[1]: quote not found")
+    assert missing.located("r.yaml", {}) == f"r.yaml: {missing}"
+
+
+def test_a_publication_without_a_source_text_is_not_looked_up_under_any_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMKG_SOURCE_DIRS", "")
+    (tmp_path / "None").write_text("x", encoding="utf-8")  # a file whose name is Python's None, printed
+    missing, unchecked = quotes.missing_quotes(_graph("https://w3id.org/emkg/case/p/P1/dx", "y", None), tmp_path)
+    assert missing == [] and unchecked == ["https://w3id.org/emkg/publication/p"]

@@ -159,3 +159,24 @@ def test_an_unknown_parameter_of_a_query_without_parameters(tmp_path):
     query = catalogue.parse(write(tmp_path, "SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x\n", "plain"))
     with pytest.raises(CatalogueError, match=r"^query 'plain' has no parameter 'site' \(parameters: none\)$"):
         query.bindings({"site": "UBERON:0000473"})
+
+
+def test_refusal_messages_are_exact(tmp_path):
+    two = Param("kind", "string", allowed=("any", "donor-derived"))
+    with pytest.raises(CatalogueError, match=r"^--param kind: 'x' is not one of any, donor-derived$"):
+        two.bind("x")
+    sites = Param("site", "iri", allowed=("http://example.org/a", "http://example.org/b"))
+    with pytest.raises(CatalogueError, match=r"^--param site: 'http://example.org/c' is not one of "
+                                             r"http://example.org/a, http://example.org/b$"):
+        sites.bind("http://example.org/c")
+    with pytest.raises(CatalogueError, match=r"^--param p: 'x y' is neither an absolute http\(s\) IRI nor a CURIE "
+                                             r"with a known prefix$"):
+        Param("p", "iri").bind("x y")
+    with pytest.raises(CatalogueError, match=r"^no stored query 'any'; available: none$"):
+        catalogue.get("any", tmp_path)
+
+
+@pytest.mark.parametrize("raw", ["<http://example.org/a", "http://example.org/a>"])
+def test_an_iri_in_half_brackets_is_refused(raw):
+    with pytest.raises(CatalogueError):
+        Param("p", "iri").bind(raw)
