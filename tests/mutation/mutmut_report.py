@@ -2,7 +2,7 @@
 the mutants killed / survived / without a covering test / timed out, and every survivor with its
 explanation from tests/mutation/accepted-python.json (or "not explained").
 
-    EMKG_TEST_BUILT=<a build made from this checkout> .venv/bin/mutmut run --max-children 1
+    nice -n 15 .venv/bin/mutmut run --max-children 1
     .venv/bin/python tests/mutation/mutmut_report.py
 
 Run from the root of the checkout (mutmut keeps its results in mutants/).
@@ -59,7 +59,7 @@ def main() -> int:
              f"- machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
              f"Python {platform.python_version()}; load average now {one:.1f} / {five:.1f} / {fifteen:.1f} "
              "(1 / 5 / 15 min; above the CPU count the machine is shared with other jobs)",
-             "- commands: `EMKG_TEST_BUILT=<build> .venv/bin/mutmut run --max-children 1`, then "
+             "- commands: `nice -n 15 .venv/bin/mutmut run --max-children 1`, then "
              "`.venv/bin/python tests/mutation/mutmut_report.py` (modules and tests: `[tool.mutmut]` in "
              "pyproject.toml)", "",
              "| module | mutants | killed | survived: equivalent (listed below) | survived: not explained | "
