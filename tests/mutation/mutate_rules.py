@@ -321,12 +321,13 @@ def scratch_copy(base: Path) -> Path:
 
 
 def shapes_keywords(text: str) -> list[str]:
-    """pytest -k keywords for a shapes file: every valid example, and the examples and boundary cases of
-    the shapes the file defines (their test ids carry the shape's name)."""
+    """pytest -k keywords for a shapes file: every valid example and the fixture graph (the valid side of
+    every boundary), and the examples and boundary cases of the shapes the file defines (their test ids
+    carry the shape's name)."""
     names = re.findall(r"^emkg:(\w+) a sh:NodeShape", text, re.MULTILINE)
     # the whole-catalogue check of targets only where a mutant can change a target (privacy's SPARQL target)
     whole = ["every_shape"] if "sh:SPARQLTarget" in text else []
-    return ["valid_example_conforms", *whole, *names]
+    return ["valid_example_conforms", "fixture_graph_conforms", *whole, *names]
 
 
 def selection(keywords: list[str]) -> list[str]:
