@@ -222,3 +222,39 @@ def test_a_publication_without_a_source_text_is_not_looked_up_under_any_name(tmp
     (tmp_path / "None").write_text("x", encoding="utf-8")  # a file whose name is Python's None, printed
     missing, unchecked = quotes.missing_quotes(_graph("https://w3id.org/emkg/case/p/P1/dx", "y", None), tmp_path)
     assert missing == [] and unchecked == ["https://w3id.org/emkg/publication/p"]
+
+
+def test_a_word_the_quote_lacks_is_shown_against_nothing():
+    assert quotes.closest_passage("she achieved complete remission", "she achieved a complete remission") == (
+        "she achieved a complete", ["'(nothing)' -> 'a'", "'remission' -> '(nothing)'"])
+    assert quotes.closest_passage("testicular", "testicular relapse") == ("testicular", [])  # the text's first word
+
+
+def test_missing_quotes_are_sorted_by_subject_and_quote(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMKG_SOURCE_DIRS", "")
+    (tmp_path / "paper.txt").write_text("nothing quoted here", encoding="utf-8")
+    graph = Graph()
+    for subject in ("c", "a", "d", "b"):
+        graph += _graph(f"https://w3id.org/emkg/case/p/P1/{subject}", f"zz {subject}", "paper.txt")
+    missing, _ = quotes.missing_quotes(graph, tmp_path)
+    assert [m.subject.rsplit("/", 1)[1] for m in missing] == ["a", "b", "c", "d"]
+
+
+def test_find_source_looks_past_a_link_or_folder_in_an_earlier_folder(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "paper.txt").mkdir()
+    (second / "paper.txt").write_text("text", encoding="utf-8")
+    assert quotes.find_source("paper.txt", [first, second]) == second / "paper.txt"
+
+
+def test_source_text_is_read_again_when_the_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMKG_SOURCE_DIRS", "")
+    path = tmp_path / "t.txt"
+    path.write_text("first", encoding="utf-8")
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    assert quotes.source_text(tmp_path, "t.txt") == "first"
+    path.write_text("second", encoding="utf-8")
+    os.utime(path, ns=(2_000_000_000, 2_000_000_000))
+    assert quotes.source_text(tmp_path, "t.txt") == "second"

@@ -75,3 +75,7 @@ def test_nearest_line_and_record_paths():
     assert nearest_line(lines, ("patients", 0, "facts", 0, "day")) == 5
     assert nearest_line(lines, ("publication", "id")) == 1
     assert nearest_line(lines, ("publication", "id"), whole_file=False) is None
+
+
+def test_slug_keeps_a_trailing_capital_x():
+    assert slug("Patient X", keep_case=True) == "Patient-X" and slug("CAR-T X") == "car-t-x"

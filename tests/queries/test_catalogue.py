@@ -180,3 +180,34 @@ def test_refusal_messages_are_exact(tmp_path):
 def test_an_iri_in_half_brackets_is_refused(raw):
     with pytest.raises(CatalogueError):
         Param("p", "iri").bind(raw)
+
+
+def test_every_header_field_is_kept(tmp_path):
+    text = ("#+ summary: s\n#+ endpoint: http://localhost:8890/sparql\n#+ method: POST\n#+ pagination: 1\n"
+            "SELECT ?x WHERE { ?x ?p ?__site_iri }\nORDER BY ?x\n")
+    path = write(tmp_path, text, "fields")
+    query = catalogue.parse(path)
+    assert query.path == path and query.page_size == 1 and query.question == "" and query.tags == ()
+    assert query.extra == {"endpoint": "http://localhost:8890/sparql", "method": "POST"}
+    bare = catalogue.parse(write(tmp_path, "SELECT ?x WHERE { ?x ?p ?o }\n", "bare"))
+    assert (bare.summary, bare.question, bare.extra, bare.columns, bare.page_size) == ("", "", {}, (), None)
+
+
+def test_a_parameter_at_the_end_of_a_line_and_a_header_without_a_space():
+    assert catalogue.header("#+summary: s\n") == {"summary": "s"}
+
+
+def test_a_parameter_ending_a_line_is_found(tmp_path):
+    query = catalogue.parse(write(tmp_path, "SELECT ?x WHERE {\n  ?x ?p ?__site_iri\n}\n", "eol"))
+    assert [p.name for p in query.params] == ["site"]
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    ("#+ colour: red\n#+ size: 3\n", "unknown header key\\(s\\) colour, size$"),
+    ("#+ defaults:\n#+ - other: 1\n#+ - more: 2\n", "'defaults' names more, other, not a parameter of the query$"),
+    ("#+ enumerate: {site: [a]}\n", "'enumerate' must be a list of one-key mappings"),
+    ("#+ parameter_descriptions: {other: x}\n", "'parameter_descriptions' names other, not a parameter of the query$"),
+])
+def test_more_broken_headers(tmp_path, header, message):
+    with pytest.raises(ValueError, match=f"^broken.rq: {message}"):
+        catalogue.parse(write(tmp_path, header + "SELECT ?x WHERE { ?x ?p ?__site_iri } ORDER BY ?x\n", "broken"))
