@@ -180,3 +180,11 @@ def test_markdown_clipping_escapes_pipes_and_applies_to_every_cell():
     assert output.markdown_cell("a|b", max_width=10) == "a\\|b"
     assert output.markdown_table(["c"], [["abcdef"], ["a|b"]], max_width=4) == [
         "| c |", "|---|", "| abc… |", "| a\\|b |"]
+
+
+def test_with_labels_goes_on_after_a_column_whose_labels_the_row_shows():
+    rows = [[TESTIS, ox.Literal("testis"), P1]]
+    columns, shown = output.with_labels(["site", "name", "patient"], rows,
+                                        {TESTIS.value: "testis", P1.value: "patient 1"})
+    assert columns == ["site", "name", "patient", "patient_label"]
+    assert shown == [["UBERON:0000473", "testis", "emkg:case/x/P1", "patient 1"]]
