@@ -166,3 +166,35 @@ def test_every_numeric_bound_has_a_case():
                     bounds.add((compact(str(node_shape)).removeprefix("emkg:"), path, kind, limit.toPython()))
     covered = {(shape, prop, kind, limit) for (shape, kind, limit), _, prop, *_ in CASES}
     assert bounds == covered
+
+
+# The SPARQL rules' comparisons on both sides: the fixture holds the valid side (a response at its
+# infusion's own position and year, facts on day 0 at either side of their anchor, an infusion at the
+# previous one's position); each case moves one value just over the line.
+SPARQL = "sh:SPARQLConstraintComponent"
+COMPARISON_CASES = [
+    ("ResponseTimingShape day 0", "P1-cr", "dayOffset", "1", "0",
+     [("ResponseTimingShape", "P1-cr", "dayOffset", SPARQL, "0")]),
+    ("ResponseTimingShape order", "P1-cr2", "sequenceNumber", "6", "5",
+     [("ResponseTimingShape", "P1-cr2", "sequenceNumber", SPARQL, "5")]),
+    ("ResponseTimingShape year", "P1-cr2", "year", "2021", "2020",
+     [("ResponseTimingShape", "P1-cr2", "year", SPARQL, "2020")]),
+    ("InfusionSequenceShape order", "P2-inf3", "sequenceNumber", "5", "4",
+     [("InfusionSequenceShape", "P2-inf3", "sequenceNumber", SPARQL, "4")]),
+    ("AnchorOrderShape after", "P1-day0-after", "dayOffset", "0", "-1",
+     [("AnchorOrderShape", "P1-day0-after", "sequenceNumber", SPARQL, "3")]),
+    ("AnchorOrderShape before", "P1-day0-before", "dayOffset", "0", "1",
+     [("AnchorOrderShape", "P1-day0-before", "sequenceNumber", SPARQL, "1")]),
+]
+
+
+@pytest.mark.parametrize("case", COMPARISON_CASES, ids=lambda c: c[0].replace(" ", "-"))
+def test_a_value_over_a_rules_line_is_reported_at_its_focus_node(case, fixture_graph, reference):
+    _, focus, prop, valid, over, expected = case
+    node, predicate = URIRef(F + focus), EMKG[prop]
+    assert list(fixture_graph.objects(node, predicate)) == [literal(valid)], "the fixture moved"
+    moved = Graph()
+    moved += fixture_graph
+    moved.set((node, predicate, literal(over)))
+    _, violations, _ = validate(moved, *reference)
+    assert pinned(violations) == set(expected), "\n".join(map(str, violations))
