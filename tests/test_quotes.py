@@ -258,3 +258,13 @@ def test_source_text_is_read_again_when_the_file_changes(tmp_path, monkeypatch):
     path.write_text("second", encoding="utf-8")
     os.utime(path, ns=(2_000_000_000, 2_000_000_000))
     assert quotes.source_text(tmp_path, "t.txt") == "second"
+
+
+def test_find_source_looks_past_an_oversized_file_in_an_earlier_folder(tmp_path, monkeypatch):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "paper.txt").write_text("x" * 20, encoding="utf-8")
+    (second / "paper.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(quotes, "MAX_SOURCE_BYTES", 10)
+    assert quotes.find_source("paper.txt", [first, second]) == second / "paper.txt"
