@@ -187,6 +187,8 @@ COMPARISON_CASES = [
      [("DiagnosisTimingShape", "P2-dx", "sequenceNumber", SPARQL, "4")]),
     ("DiagnosisTimingShape year", "P2-dx", "year", "2020", "2021",
      [("DiagnosisTimingShape", "P2-dx", "year", SPARQL, "2021")]),
+    ("DiagnosisTimingShape day", "P2-dx", "dayOffset", "0", "1",
+     [("DiagnosisTimingShape", "P2-dx", "dayOffset", SPARQL, "1")]),
     ("AnchorOrderShape after", "P1-day0-after", "dayOffset", "0", "-1",
      [("AnchorOrderShape", "P1-day0-after", "sequenceNumber", SPARQL, "3")]),
     ("AnchorOrderShape before", "P1-day0-before", "dayOffset", "0", "1",
@@ -204,3 +206,23 @@ def test_a_value_over_a_rules_line_is_reported_at_its_focus_node(case, fixture_g
     moved.set((node, predicate, literal(over)))
     _, violations, _ = validate(moved, *reference)
     assert pinned(violations) == set(expected), "\n".join(map(str, violations))
+
+
+# A required value removed: reported at the node that lost it.
+@pytest.mark.parametrize(("focus", "prop", "shape"), [
+    ("product", "http://www.w3.org/2000/01/rdf-schema#label", "CarTProductShape"),
+    ("product", "https://w3id.org/emkg/targetsAntigen", "CarTProductShape"),
+    ("cohort", "https://w3id.org/emkg/cohortSize", "CohortShape"),
+    ("cohort-cr", "https://w3id.org/emkg/statistic", "CohortFindingShape"),
+    ("P1-cd19", "https://w3id.org/emkg/antigen", "AntigenStatusShape"),
+    ("P1-inf-f1", "https://w3id.org/emkg/dayOffset", "DoseFractionShape"),
+], ids=lambda v: v.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+def test_a_required_value_removed_is_reported_at_its_node(focus, prop, shape, fixture_graph, reference):
+    node, predicate = URIRef(F + focus), URIRef(prop)
+    assert list(fixture_graph.objects(node, predicate)), "the fixture moved"
+    moved = Graph()
+    moved += fixture_graph
+    moved.remove((node, predicate, None))
+    _, violations, _ = validate(moved, *reference)
+    found = {(v.shape.removeprefix("emkg:"), v.focus.removeprefix(F), v.constraint) for v in violations}
+    assert (shape, focus, "sh:MinCountConstraintComponent") in found, "\n".join(map(str, violations))
