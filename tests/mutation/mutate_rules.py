@@ -492,13 +492,17 @@ def file_sha(rel: str) -> str:
 
 
 def latest_outcomes(mutants: list[Mutant]) -> dict[str, dict]:
-    """The latest logged outcome of each current mutant whose file is unchanged since it was run."""
+    """Each current mutant's outcome (its file unchanged since it was run): killed if any run killed it,
+    else the latest run's."""
     current = {m.id: file_sha(m.file) for m in mutants}
     latest: dict[str, dict] = {}
     if OUTCOMES.is_file():
         for line in OUTCOMES.read_text(encoding="utf-8").splitlines():
             entry = json.loads(line)
-            if current.get(entry["id"]) == entry["file_sha"]:
+            if current.get(entry["id"]) != entry["file_sha"]:
+                continue
+            # tests are only added, so a kill stands even if a run with older tests logged a survival later
+            if entry["id"] not in latest or latest[entry["id"]]["status"] == "survived":
                 latest[entry["id"]] = entry
     return latest
 
