@@ -514,8 +514,8 @@ def write_results(mutants: list[Mutant], accepted: dict[str, str]) -> None:
     loads = [e["load"] for e in latest.values()]
     lines = ["# Mutation results: shapes, stored queries, mappings", "",
              "<!-- written by tests/mutation/mutate_rules.py from outcomes.jsonl; do not edit -->", "",
-             f"- mutants run between {runs[0] if runs else '-'} and {runs[-1] if runs else '-'} UTC; each outcome is "
-             "the latest run of that mutant on the current file (tests/mutation/outcomes.jsonl)",
+             f"- mutants run between {runs[0] if runs else '-'} and {runs[-1] if runs else '-'} UTC; a mutant is "
+             "killed if any run on its current file killed it, else its latest run decides (outcomes.jsonl)",
              f"- machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
              f"Python {platform.python_version()}",
              (f"- load average (1 min) measured after each mutant: min {min(loads):.1f}, max {max(loads):.1f}; "
