@@ -234,7 +234,8 @@ def _check_records(build_dir: Path, files: list[Path], context: record_check.Con
                    ) -> tuple[dict[str, str], dict[str, dict]]:
     """Per record: 'cached' or 'checked' (or 'failed'), and its result (key, problems, notes)."""
     cache = buildcache.RecordCache(build_dir / "cache")
-    key_context = buildcache.context_hash(quotes_checked=context.seeds_dir is not None)
+    key_context = buildcache.context_hash(quotes_checked=context.seeds_dir is not None,  # + the quote query
+                                          extra=tuple(sorted((paths.QUERIES_DIR / "checks").glob("*.rq"))))
     status: dict[str, str] = {}
     results: dict[str, dict] = {}
     todo: list[tuple[Path, str]] = []

@@ -356,12 +356,13 @@ def terms_cmd(field: str, text: str | None) -> None:
 @click.option("--build-dir", type=click.Path(path_type=Path), default=None, help="the build to describe")
 def stats(fmt: str, build_dir: Path | None) -> None:
     """Coverage report: per publication patients, facts, findings and quotes; per relapse site patients."""
-    from emkg import output, store
+    from emkg import catalogue, output, store
     from emkg.stats import SECTIONS
 
     db = _open_store(build_dir)
-    for title, sparql in SECTIONS:
-        columns, rows = store.select(db, sparql)
+    for title, name in SECTIONS:
+        stored = catalogue.get(name)
+        columns, rows = store.select(db, stored.text, stored.bindings({}))
         if fmt == "table":
             click.echo(f"{title}\n")
         click.echo(output.render(columns, rows, fmt))
@@ -510,6 +511,8 @@ def reason_cmd(build_dir: Path | None, no_explain: bool) -> None:
         started = time.perf_counter()
         try:
             hermit = reason.hermit_inferred_types(data, ontology, explain=not no_explain)
+        except reason.JavaMissing as exc:  # the set-up, not the graph: a usage error
+            _fail(f"error: {exc}", 2)
         except reason.ReasoningError as exc:
             _fail(f"error: {exc}", 1)
         seconds = time.perf_counter() - started

@@ -93,9 +93,19 @@ class MissingQuote:
     subject: str
     quote: str
     source_text: str
+    quote_node: str = ""  # the quote's own IRI: its location in the record (file, field, line)
 
     def __str__(self) -> str:
         return f"{self.subject}: quote not found in {self.source_text}: {self.quote!r}"
+
+    def located(self, file: str, locations: dict) -> str:
+        """The problem as the build reports it: file, line and field of the quote in the record, when known."""
+        from rdflib import URIRef
+
+        field, line = locations.get(URIRef(self.quote_node)) or locations.get(URIRef(self.subject)) or (None, None)
+        if field is None:
+            return f"{file}: {self}"
+        return f"{file}:{line}: {field}: quote not found in {self.source_text}: {self.quote!r}"
 
 
 def missing_quotes(graph, seeds_dir: Path) -> tuple[list[MissingQuote], list[str]]:
@@ -104,20 +114,12 @@ def missing_quotes(graph, seeds_dir: Path) -> tuple[list[MissingQuote], list[str
     Returns (missing, unchecked publications): a publication whose source text file is not in
     `seeds_dir` cannot be checked and is named so that the caller can decide whether that is an error.
     """
-    rows = graph.query(
-        """
-        PREFIX emkg: <https://w3id.org/emkg/>
-        PREFIX oa: <http://www.w3.org/ns/oa#>
-        PREFIX prov: <http://www.w3.org/ns/prov#>
-        SELECT ?subject ?exact ?pub ?file WHERE {
-          ?subject emkg:hasEvidence ?quote .
-          ?quote oa:exact ?exact ; prov:wasQuotedFrom ?pub .
-          OPTIONAL { ?pub emkg:sourceTextFile ?file }
-        }"""
-    )
+    from emkg import catalogue
+
+    rows = graph.query(catalogue.parse(paths.QUERIES_DIR / "checks" / "quote-evidence.rq").text)
     texts: dict[str, str | None] = {}
     missing, unchecked = [], set()
-    for subject, exact, pub, file in rows:
+    for subject, quote_node, exact, pub, file in rows:
         name = str(file) if file else None
         if name not in texts:
             texts[name] = source_text(seeds_dir, name)
@@ -125,5 +127,5 @@ def missing_quotes(graph, seeds_dir: Path) -> tuple[list[MissingQuote], list[str
         if text is None:
             unchecked.add(str(pub))
         elif canonical(str(exact)) not in text:
-            missing.append(MissingQuote(str(subject), str(exact), name))
+            missing.append(MissingQuote(str(subject), str(exact), name, str(quote_node)))
     return sorted(missing, key=lambda m: (m.subject, m.quote)), sorted(unchecked)

@@ -58,6 +58,10 @@ class ReasoningError(Exception):
     """The reasoner could not run (Java missing, unreadable input); the message is for the user."""
 
 
+class JavaMissing(ReasoningError):
+    """No Java runtime to run HermiT: the set-up is incomplete (a usage error, exit 2), not a failed check."""
+
+
 class UnsupportedAxiom(ReasoningError):
     """A defined class uses an OWL construct the fast-path rule compiler does not translate."""
 
@@ -253,8 +257,13 @@ def hermit_inferred_types(data: Graph, ontology: Graph, explain: bool = True) ->
 
     Raises InconsistentGraph (with the individuals involved when ``explain``) or ReasoningError.
     """
+    import shutil
+
     import owlready2
 
+    if shutil.which(owlready2.JAVA_EXE) is None:
+        raise JavaMissing(f"no Java runtime: HermiT runs `{owlready2.JAVA_EXE}`, which is not on PATH; install a JRE "
+                          "11 or later (Debian: apt-get install default-jre-headless)")
     classes = defined_classes(ontology)
     merged = with_defaults(data) + ontology
     world = owlready2.World()
@@ -268,8 +277,8 @@ def hermit_inferred_types(data: Graph, ontology: Graph, explain: bool = True) ->
             raise _inconsistency(data, ontology, explain) from None
         except owlready2.OwlReadyJavaError as exc:
             raise ReasoningError(f"HermiT failed: {_first_java_line(str(exc))}") from None
-        except FileNotFoundError as exc:  # no java executable
-            raise ReasoningError(f"cannot run HermiT: {exc}") from None
+        except FileNotFoundError as exc:  # java vanished between the check and the run
+            raise JavaMissing(f"cannot run HermiT: {exc}") from None
     inferred: Inferred = set()
     for cls in classes:
         entity = world[str(cls)]

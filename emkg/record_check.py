@@ -133,9 +133,12 @@ def shacl_violations(graph: Graph, db, context: Context, locations: dict) -> lis
     return violations
 
 
-def qc_problems(db, name: str, context: Context) -> list[str]:
+def qc_problems(db, name: str, context: Context, locations: dict | None = None) -> list[str]:
     """Rows of the queries/qc/ rules on the record's store (`record_store`, or the record's N-Triples),
-    as problem lines."""
+    as problem lines; with the record's `locations` (node -> (field, line)), each names the line and field
+    of the first node of its row."""
+    import pyoxigraph as ox
+
     from emkg import store
 
     if isinstance(db, bytes):
@@ -145,7 +148,10 @@ def qc_problems(db, name: str, context: Context) -> list[str]:
         columns, rows = store.select(db, rule.text)
         for row in rows:
             shown = ", ".join(f"{c}={v.value if v is not None else ''}" for c, v in zip(columns, row, strict=True))
-            problems.append(f"{name}: QC {rule.name}: {rule.summary}: {shown}")
+            where = next((locations[key] for key in (URIRef(v.value) for v in row if isinstance(v, ox.NamedNode))
+                          if key in (locations or {})), None)
+            prefix = f"{name}:{where[1]}: {where[0]}" if where and where[1] else name
+            problems.append(f"{prefix}: QC {rule.name}: {rule.summary}: {shown}")
     return problems
 
 
@@ -191,12 +197,12 @@ def check_text(data: bytes, name: str) -> dict:
     notes = [str(v) for v in violations if v.severity != "Violation"]
     if quotes is not None and not errors:  # quote problems only for a record whose shapes pass
         missing, unchecked = quotes
-        errors += [str(m) for m in missing]
+        errors += [m.located(name, record.locations) for m in missing]  # file, line and field, as the other checks
         notes += [f"no source text for {pub}: its quotes were not checked" for pub in unchecked]
     if errors:
         return _failed(name, errors)
     started = time.perf_counter()
-    errors = qc_problems(db, name, context)
+    errors = qc_problems(db, name, context, record.locations)
     timings["qc"] = time.perf_counter() - started
     if errors:
         return _failed(name, errors)

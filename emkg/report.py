@@ -58,11 +58,11 @@ def _unusable(outcome: Outcome, message: str) -> dict:
 
 
 def turtle(outcomes: list[Outcome]) -> str:
-    from rdflib import RDF, BNode, Graph, Literal, Namespace
+    from rdflib import RDF, BNode, Graph, Literal
+    from rdflib.namespace import SH as sh
 
     from emkg.namespaces import bind_prefixes
 
-    sh = Namespace("http://www.w3.org/ns/shacl#")
     graph = Graph()
     bind_prefixes(graph)
     for outcome in outcomes:

@@ -16,11 +16,10 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH  # rdflib's own SHACL namespace: defined once, by the library
 
 from emkg.namespaces import compact
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,17 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
     # callers may parse shapes once and validate many graphs with them.
     shapes_copy = Graph()
     shapes_copy += shapes
-    with _sparql_parsed_once(), _without_report_text(), _constraint_lookup_by_set():
+    # A validation that may not touch the caller's graph works on a scratch copy that parses each SPARQL
+    # text once; the build validates its own record graph in place (its SPARQL shapes run on Oxigraph).
+    if inplace:
+        target = data
+    else:
+        target = _ParsedOnceGraph()
+        target += data
+    with _without_report_text(), _constraint_lookup_by_set():
         conforms, report, _ = pyshacl_validate(
-            data, shacl_graph=shapes_copy, ont_graph=ontology, inference="none", advanced=True,
-            allow_warnings=True, inplace=inplace, abort_on_first=False,
+            target, shacl_graph=shapes_copy, ont_graph=ontology, inference="none", advanced=True,
+            allow_warnings=True, inplace=True, abort_on_first=False,
         )
     results = report.subjects(RDF.type, SH.ValidationResult)
     violations = [_violation(report, shapes, result, locations or {}) for result in results]
@@ -78,30 +84,29 @@ def ontology_axioms(ontology: Graph) -> Graph:
     return axioms
 
 
-@contextlib.contextmanager
-def _sparql_parsed_once():
-    """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses it
-    every time (about 0.1 s for a temporal rule: seconds on the seed graph). The parsed query does not
-    depend on the focus node ($this comes as a binding), so during one validation each text is parsed
-    once. Only our own shape queries pass through here; the cache dies with the validation."""
-    from rdflib.plugins.sparql import processor
+class _ParsedOnceGraph(Graph):
+    """The scratch data graph of one validation: each SPARQL text is parsed once, not once per focus node.
 
-    original = processor.SPARQLProcessor.query
-    parsed: dict = {}
+    pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses it every
+    time (about 0.1 s for a temporal rule: seconds on the seed graph). The parsed query does not depend
+    on the focus node ($this comes as a binding). The cache belongs to this graph object alone, so no
+    other query in the process (another thread, the store) is affected, and it dies with the validation.
+    """
 
-    def query(self, query_text, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 (rdflib's names)
-        if isinstance(query_text, str):
-            key = (query_text, base)
-            if key not in parsed:
-                parsed[key] = processor.translateQuery(processor.parseQuery(query_text), base, initNs)
-            query_text = parsed[key]
-        return original(self, query_text, initBindings, initNs, base, DEBUG)
+    def __init__(self) -> None:
+        super().__init__()
+        self._parsed: dict = {}
 
-    processor.SPARQLProcessor.query = query
-    try:
-        yield
-    finally:
-        processor.SPARQLProcessor.query = original
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803 (rdflib's names)
+              initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803
+        if isinstance(query_object, str):
+            from rdflib.plugins.sparql import prepareQuery
+
+            key = (query_object, kwargs.get("base"), tuple(sorted((initNs or {}).items())))
+            if key not in self._parsed:
+                self._parsed[key] = prepareQuery(query_object, initNs=initNs, base=kwargs.get("base"))
+            query_object = self._parsed[key]
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
 @contextlib.contextmanager

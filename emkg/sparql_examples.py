@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SH
 
 from emkg import catalogue, store
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 SCHEMA = Namespace("https://schema.org/")
 SPEX = Namespace("https://purl.expasy.org/sparql-examples/ontology#")
 EXAMPLES = Namespace("https://w3id.org/emkg/.well-known/sparql-examples/")

@@ -306,18 +306,10 @@ def _add_finding(outcome: Outcome, record: RecordData, finding: Any, file: str) 
 
 def _locate(record: RecordData, record_path: str) -> tuple[str, int | None]:
     """(submitter's field, line) of a record path: the nearest enclosing part that has a line."""
-    from loaders.yaml_lines import format_path
+    from loaders.yaml_lines import nearest_line, parse_path
 
-    lines = {format_path(p): n for p, n in record.source.lines.items()}
-    probe = record_path
-    while probe:
-        if probe in lines:
-            return record.source.source_field(record_path) or record_path, lines[probe]
-        shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
-        if shorter == probe:
-            break
-        probe = shorter
-    return record.source.source_field(record_path) or record_path, None
+    line = nearest_line(record.source.lines, parse_path(record_path), whole_file=False) if record_path else None
+    return record.source.source_field(record_path) or record_path, line
 
 
 def _run_shapes(outcome: Outcome, data: Graph, locations: dict, record_paths: dict | None = None) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loaders import csv_columns
+from loaders.ids import slug
 from loaders.limits import MAX_LITERAL_CHARS, MAX_ROWS
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
 from loaders.yaml_record import SCHEMA_ID, Problem
@@ -239,7 +240,7 @@ class _Record:
     def _product(self, row: dict[str, str], line: int, problems: list[Problem]) -> str:
         """Rows naming the same product share one products entry; returns its id."""
         name = row.get("product_name", "")
-        product_id = _slug(name) or f"{row.get('patient_id') or 'patient'}-product"
+        product_id = slug(name) or f"{row.get('patient_id') or 'patient'}-product"
         product: dict[str, Any] = {"id": product_id}
         columns = BY_PART["product"]
         for column in columns:
@@ -282,6 +283,3 @@ def _read(cell: str, kind: str) -> Any:
         return {"true": True, "yes": True, "false": False, "no": False}.get(cell.lower(), cell)
     return cell
 
-
-def _slug(text: str) -> str:
-    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())

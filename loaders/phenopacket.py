@@ -59,9 +59,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from loaders.ids import slug
 from loaders.json_lines import JsonError, load
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
-from loaders.yaml_lines import Path, format_path
+from loaders.yaml_lines import Path, format_path, nearest_line
 from loaders.yaml_record import SCHEMA_ID, Problem
 
 # Registered CAR-T products among the verified NCIt terms: name, targets, costimulatory domains.
@@ -70,6 +71,7 @@ KNOWN_PRODUCTS = {
     "NCIT:C120309": ("axicabtagene ciloleucel", ["PR:000001002"], ["emkg:CD28Domain"]),
 }
 HSCT_CODES = {"NCIT:C46089"}
+RADIOTHERAPY = "NCIT:C15313"  # the generic modality "Radiation Therapy", as emkg.phenopacket_export writes it
 RESPONSES = {"NCIT:C4870": "emkg:CompleteRemission", "NCIT:C18058": "emkg:PartialRemission"}
 SEXES = {"MALE": "emkg:Male", "FEMALE": "emkg:Female"}
 QUOTE, GRADE, TARGET, SOURCE_TEXT = "EMKG-QUOTE", "EMKG-GRADE", "EMKG-TARGET", "EMKG-SOURCE-TEXT"
@@ -127,10 +129,7 @@ class _Converter:
         self.explicit_order = False
 
     def line(self, path: Path) -> int | None:
-        for cut in range(len(path), -1, -1):
-            if path[:cut] in self.lines:
-                return self.lines[path[:cut]]
-        return None
+        return nearest_line(self.lines, path)
 
     def warn(self, path: Path, message: str) -> None:
         self.out.warnings.append(Problem(self.file, format_path(path), self.line(path), message))
@@ -316,7 +315,7 @@ class _Converter:
         ref_path, ref = refs[0]
         ref_id = str(ref.get("id", ""))
         prefix, _, local = ref_id.partition(":")
-        pub: dict[str, Any] = {"id": _slug(ref_id) or "unknown-publication", "label": ref_id or None,
+        pub: dict[str, Any] = {"id": slug(ref_id) or "unknown-publication", "label": ref_id or None,
                                "design": "emkg:CaseReport", "quote": ref.get("description")}
         if prefix.upper() in ("PMID", "PUBMED"):
             pub["pmid"] = local
@@ -348,7 +347,7 @@ class _Converter:
         path = ("subject",)
         subject = self.only(subject if subject is not None else {}, path,
                             {"id", "sex", "timeAtLastEncounter", "dateOfBirth"})
-        self.patient_id = _slug(str(subject.get("id") or packet_id or ""), keep_case=True) or "subject"
+        self.patient_id = slug(str(subject.get("id") or packet_id or ""), keep_case=True) or "subject"
         self.source.put(("patients", 0), "subject.id", self.line(path + ("id",)))
         self.source.put(("patients", 0, "id"), "subject.id", self.line(path + ("id",)))
         if "dateOfBirth" in subject:
@@ -434,6 +433,9 @@ class _Converter:
         if "radiationTherapy" in action:
             rpath = path + ("radiationTherapy",)
             rt = self.only(action["radiationTherapy"], rpath, {"modality", "bodySite"})
+            if _term_id(rt.get("modality")) not in (None, RADIOTHERAPY):  # a specific modality is not kept
+                self.warn(rpath + ("modality",), f"only the generic modality {RADIOTHERAPY} (what emkg:Radiotherapy "
+                                                 "says) is mapped; this one is not kept")
             site = _term_id(rt.get("bodySite"))
             self.fact("therapy", rpath, {
                 "category": ("emkg:Radiotherapy", rpath),
@@ -488,7 +490,7 @@ class _Converter:
         action_path = path[:-1]
         if agent_id in KNOWN_PRODUCTS or _CAR_T.search(label):
             name, targets, domains = KNOWN_PRODUCTS.get(agent_id, (label, None, None))
-            product_id = _slug(name) or "car-t"
+            product_id = slug(name) or "car-t"
             product_path = ("products", len(self.products))
             # The product's own quotes annotate the agent; without them the action's quotes support it.
             quote_from = path + ("agent",) if self.notes.get(pointer(path + ("agent",)), {}).get(QUOTE) else action_path
@@ -543,10 +545,6 @@ def _days(duration: Any) -> float | None:
     years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
     return years * 365.25 + months * 30.44 + weeks * 7 + days
 
-
-def _slug(text: str, keep_case: bool = False) -> str:
-    text = text if keep_case else text.lower()
-    return "-".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in text).split())
 
 
 __all__ = ["convert", "pointer", "Unusable", "ANNOTATIONS"]

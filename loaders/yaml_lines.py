@@ -11,6 +11,7 @@ as Python errors.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -38,6 +39,23 @@ def format_path(path: Path) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
+
+
+_STEP = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+def parse_path(text: str) -> Path:
+    """'patients[0].facts[2].quote' -> ('patients', 0, 'facts', 2, 'quote'): the inverse of format_path."""
+    return tuple(int(index) if index else name for index, name in _STEP.findall(text))
+
+
+def nearest_line(lines: dict[Path, int], path: Path, whole_file: bool = True) -> int | None:
+    """The line of `path` in the submitted file, else of its nearest enclosing part that has one (the whole
+    file, path (), only when `whole_file`): the one lookup every format uses to put a problem on a line."""
+    for cut in range(len(path), -1 if whole_file else 0, -1):
+        if lines.get(path[:cut]):
+            return lines[path[:cut]]
+    return None
 
 
 def _check_depth(text: str) -> None:

@@ -28,8 +28,17 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, seeds_dir) -> Path:
-    """The real graph, built once into a scratch build folder; returns that folder."""
+    """The real graph, built once into a scratch build folder; returns that folder.
+
+    EMKG_TEST_BUILT names a folder already built from this checkout instead: tests/mutation/mutate_rules.py
+    sets it for its stored-query mutants, which cannot change the build, so that each mutant runs the
+    query tests without building again."""
+    import os
+
     from emkg.build import build
+
+    if os.environ.get("EMKG_TEST_BUILT"):
+        return Path(os.environ["EMKG_TEST_BUILT"])
 
     build_dir = tmp_path_factory.mktemp("build")
     build(build_dir, seeds_dir=seeds_dir)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Namespace
+from rdflib import Graph
+from rdflib.namespace import SH
 
 from emkg.cli import main
 
 RECORDS = Path(__file__).parent.parent / "records"
 VALID = sorted(p for p in (RECORDS / "valid").iterdir() if p.is_file())
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 def run(*args):

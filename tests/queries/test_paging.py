@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from emkg import catalogue, paths, store
 from emkg.cli import main
 
-AGGREGATES = {"external-term-mappings", "response-by-relapse-site", "toxicity-grade-by-construct",
-              "toxicity-grade-by-site"}
+AGGREGATES = {"coverage-by-publication", "coverage-by-relapse-site", "external-term-mappings",
+              "response-by-relapse-site", "toxicity-grade-by-construct", "toxicity-grade-by-site"}
 
 
 def run_json(*args):

@@ -8,11 +8,13 @@ loader first, as a curator's file would. Shapes and ontology are parsed once per
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
 
 from emkg.graph import ontology_graph, shapes_graph
 from emkg.namespaces import compact
@@ -21,8 +23,8 @@ from loaders.yaml_record import read_record
 
 HERE = Path(__file__).parent
 VALID = sorted((HERE / "valid").glob("*.*"))
-INVALID = sorted((HERE / "invalid").glob("*.*"))
-SH = Namespace("http://www.w3.org/ns/shacl#")
+INVALID = sorted(p for p in (HERE / "invalid").glob("*.*") if p.suffix in (".ttl", ".yaml"))
+PINNED = HERE / "invalid" / "pinned.json"
 EXPECT = re.compile(r"^# expect: shape=(\S+) path=(\S+) constraint=(\S+)\s*$")
 
 
@@ -37,8 +39,17 @@ def data_graph(path: Path) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
+# Each example is validated once per session (two tests read the result); the cache belongs to the one
+# reference (shapes, ontology) it was made with, and is emptied when another session brings new shapes.
+_VALIDATED: dict = {"reference": None, "results": {}}
+
+
 def results(path: Path, reference) -> set[tuple[str, str, str]]:
-    _, violations, _ = validate(data_graph(path), *reference)
+    if _VALIDATED["reference"] is not reference:
+        _VALIDATED.update(reference=reference, results={})
+    if path not in _VALIDATED["results"]:
+        _VALIDATED["results"][path] = validate(data_graph(path), *reference)[1]
+    violations = _VALIDATED["results"][path]
     return {(v.shape, v.path or "-", v.constraint) for v in violations}, violations
 
 
@@ -67,6 +78,20 @@ def test_invalid_example_fails_for_exactly_its_reason(path, reference):
         assert violation.message and "{?" not in violation.message, violation
     for word in words:
         assert any(word in v.message for v in violations), (word, [v.message for v in violations])
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_invalid_example_flags_the_reviewed_focus_nodes_and_values(path, reference, request):
+    """Each violation's focus node and value, pinned in invalid/pinned.json (reviewed; rewritten by
+    --update-golden): a rule that flags the wrong node, or the right node for the wrong value, fails."""
+    _, violations = results(path, reference)
+    actual = sorted([v.shape, v.path or "-", v.constraint, compact(v.focus), v.value] for v in violations)
+    pinned = json.loads(PINNED.read_text(encoding="utf-8")) if PINNED.is_file() else {}
+    if request.config.getoption("--update-golden"):
+        pinned[path.name] = actual
+        PINNED.write_text(json.dumps(dict(sorted(pinned.items())), indent=1, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
+    assert pinned.get(path.name) == actual
 
 
 def node_shapes() -> set[str]:
