@@ -37,6 +37,8 @@ class Context:
     ontology_axioms: Graph = None  # what pySHACL copies from the ontology into every data graph
     core_shapes: object = None  # shacl_sparql.SparqlTargets: the shapes pySHACL checks (without the below)
     sparql_constraints: list = None  # SHACL-SPARQL constraints run on the record's Oxigraph store
+    compiled_checks: list = None  # shacl_compiled.Check: core node shapes compiled to Oxigraph queries
+    uncompiled_shapes: object = None  # shacl_sparql.SparqlTargets: the core shapes left to pySHACL
 
 
 _context: Context | None = None
@@ -45,19 +47,20 @@ _context: Context | None = None
 def prepare(ontology_dir: Path | None, shapes_dir: Path | None, seeds_dir: Path | None) -> Context:
     """Parse the ontology and shapes once for this process (a pool initializer)."""
     global _context
-    from emkg import ontology_qc, qc, shacl_sparql
+    from emkg import ontology_qc, qc, shacl_compiled, shacl_sparql
     from emkg.graph import ontology_graph, shapes_graph
     from emkg.reason import compile_rules
     from emkg.shacl import ontology_axioms
 
     ontology = ontology_graph(ontology_dir)
     shapes = shapes_graph(shapes_dir)
-    core_shapes, constraints = shacl_sparql.split(shapes)
-    core_shapes = shacl_sparql.SparqlTargets.of(core_shapes)
+    core, constraints = shacl_sparql.split(shapes)
+    checks, uncompiled = shacl_compiled.compile_shapes(core)
     axioms = ontology_axioms(ontology)
     _context = Context(ontology, shapes, ontology_qc.declared_terms(ontology), seeds_dir,
                        ontology.serialize(format="nt", encoding="utf-8"), qc.rules(), compile_rules(ontology),
-                       axioms, core_shapes, constraints)
+                       axioms, shacl_sparql.SparqlTargets.of(core), constraints, checks,
+                       shacl_sparql.SparqlTargets.of(uncompiled))
     return _context
 
 
@@ -117,18 +120,28 @@ def record_store(nt: bytes, context: Context):
 
 
 def shacl_violations(graph: Graph, db, context: Context, locations: dict) -> list:
-    """The record's SHACL violations, exactly those of `emkg.shacl.validate` with every shape: the core
-    shapes through pySHACL, the SHACL-SPARQL constraints set-based on `db` (`emkg.shacl_sparql`).
+    """The record's SHACL violations, exactly those of `emkg.shacl.validate` with every shape: the
+    SHACL-SPARQL constraints set-based on `db` (`emkg.shacl_sparql`), the core shapes compiled to queries
+    on `db` (`emkg.shacl_compiled`) and the core shapes not compiled through pySHACL.
     `graph` gets the ontology's class axioms added (pySHACL in place): read it before, not after."""
-    from emkg import shacl_sparql
+    from emkg import shacl_compiled, shacl_sparql
     from emkg.shacl import validate
 
     violations = shacl_sparql.evaluate(db, context.sparql_constraints, graph, locations)
+    core_shapes = context.core_shapes
+    if context.compiled_checks and shacl_compiled.can_evaluate(graph):
+        import pyoxigraph as ox
+
+        shacl_compiled.add_class_closure(db)
+        violations += shacl_compiled.evaluate(db, context.compiled_checks, shacl_sparql._LexicalForms(graph),
+                                              locations)
+        db.remove_graph(ox.NamedNode(shacl_compiled.ISA.strip("<>")))  # the store goes on to QC and reasoning
+        core_shapes = context.uncompiled_shapes
     # pySHACL last and in place, on `graph` plus the ontology axioms it would copy into it itself (its
     # `inoculate`, which depends on the ontology only: done once per process in `prepare`, it was a fifth
     # of every record's core validation). The caller drops `graph` afterwards.
     graph.addN((s, p, o, graph) for s, p, o in context.ontology_axioms)
-    violations += validate(graph, context.core_shapes.resolved(db), None, locations, inplace=True)[1]
+    violations += validate(graph, core_shapes.resolved(db), None, locations, inplace=True)[1]
     violations.sort(key=lambda v: (v.file or "", v.line or 0, v.focus, v.message))
     return violations
 
