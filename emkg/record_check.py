@@ -109,6 +109,18 @@ def _as_stored(nt: bytes) -> bytes:
     return db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
+def _stored_with_ontology(nt: bytes, context: Context):
+    """(`record_store` of the record's triples, the triples as `_as_stored` writes them): the record is
+    parsed once for both."""
+    import pyoxigraph as ox
+
+    db = ox.Store()
+    db.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    stored = db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    db.bulk_load(context.ontology_nt, format=ox.RdfFormat.N_TRIPLES)
+    return db, stored
+
+
 def record_store(nt: bytes, context: Context):
     """An in-memory Oxigraph store with the record plus the ontology (the triples pySHACL validates)."""
     import pyoxigraph as ox
@@ -137,11 +149,12 @@ def shacl_violations(graph: Graph, db, context: Context, locations: dict) -> lis
                                               locations)
         db.remove_graph(ox.NamedNode(shacl_compiled.ISA.strip("<>")))  # the store goes on to QC and reasoning
         core_shapes = context.uncompiled_shapes
-    # pySHACL last and in place, on `graph` plus the ontology axioms it would copy into it itself (its
-    # `inoculate`, which depends on the ontology only: done once per process in `prepare`, it was a fifth
-    # of every record's core validation). The caller drops `graph` afterwards.
-    graph.addN((s, p, o, graph) for s, p, o in context.ontology_axioms)
-    violations += validate(graph, core_shapes.resolved(db), None, locations, inplace=True)[1]
+    if core_shapes.has_shapes():
+        # pySHACL last and in place, on `graph` plus the ontology axioms it would copy into it itself (its
+        # `inoculate`, which depends on the ontology only: done once per process in `prepare`, it was a
+        # fifth of every record's core validation). The caller drops `graph` afterwards.
+        graph.addN((s, p, o, graph) for s, p, o in context.ontology_axioms)
+        violations += validate(graph, core_shapes.resolved(db), None, locations, inplace=True)[1]
     violations.sort(key=lambda v: (v.file or "", v.line or 0, v.focus, v.message))
     return violations
 
@@ -192,15 +205,14 @@ def check_text(data: bytes, name: str) -> dict:
     if undeclared:
         return _failed(name, [str(p) for p in undeclared])
     started = time.perf_counter()
-    nt = _as_stored(graph.serialize(format="nt", encoding="utf-8"))
-    db = record_store(nt, context)
+    db, nt = _stored_with_ontology(graph.serialize(format="nt", encoding="utf-8"), context)
     timings["serialise"] = time.perf_counter() - started
     started = time.perf_counter()
     source = next(graph.objects(None, EMKG_SOURCE_TEXT), None)
     quotes = None
-    if context.seeds_dir is not None:  # before SHACL, which adds ontology axioms to `graph`
+    if context.seeds_dir is not None:
         quotes_started = time.perf_counter()
-        quotes = missing_quotes(graph, context.seeds_dir)
+        quotes = missing_quotes(db, context.seeds_dir)
         timings["quotes"] = time.perf_counter() - quotes_started
     started = time.perf_counter()
     locations = {node: (name, field, line) for node, (field, line) in record.locations.items()}

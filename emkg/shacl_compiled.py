@@ -21,6 +21,7 @@ lookup per value instead of a path walk.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -35,7 +36,7 @@ _RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 _ABOUT_A_SHAPE = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.path, RDF.type,
                   URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
                   URIRef("http://www.w3.org/2000/01/rdf-schema#label")}
-_TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
+_TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target}
 _COUNTS = {SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount}
 _RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 _NODE_KINDS = {SH.IRI: "isIRI(?v)", SH.Literal: "isLiteral(?v)", SH.BlankNode: "isBlank(?v)",
@@ -117,8 +118,8 @@ def evaluate(store, checks: list[Check], lexical, locations: dict) -> list[Viola
 # -- compiling ---------------------------------------------------------------------------------------
 
 def _node_shape(shapes: Graph, shape: URIRef) -> list[Check]:
-    if shapes.value(shape, SH.deactivated) is not None or (shape, SH.target, None) in shapes:
-        raise Unsupported("deactivated or SPARQL target")
+    if shapes.value(shape, SH.deactivated) is not None:
+        raise Unsupported("deactivated")
     targets = _target_group(shapes, shape)
     name = compact(str(shape))
     checks = []
@@ -132,14 +133,34 @@ def _node_shape(shapes: Graph, shape: URIRef) -> list[Check]:
     return checks
 
 
-def _target_group(shapes: Graph, shape) -> str:
+def _target_group(shapes: Graph, shape) -> tuple[str, str]:
+    """(the PREFIX lines a SPARQL target needs, one group binding ?this to every focus node)."""
+    prefixes: dict[str, str] = {}
     groups = [f"GRAPH {ISA} {{ ?this {ISA} {c.n3()} }}" for c in shapes.objects(shape, SH.targetClass)]
     groups += [f"VALUES ?this {{ {_term(n)} }}" for n in shapes.objects(shape, SH.targetNode)]
     groups += [f"?this {p.n3()} []" for p in shapes.objects(shape, SH.targetSubjectsOf)]
     groups += [f"[] {p.n3()} ?this" for p in shapes.objects(shape, SH.targetObjectsOf)]
+    for target in shapes.objects(shape, SH.target):  # SHACL-AF SPARQL targets, as sub-selects
+        select = shapes.value(target, SH.select)
+        if (target, RDF.type, SH.SPARQLTarget) not in shapes or select is None \
+                or re.search(r"\$[A-Za-z_]", str(select)):
+            raise Unsupported("a target that is not a plain SPARQL target")
+        prefixes.update(_prefix_map(shapes, target))
+        groups.append("{ " + str(select) + "\n}")  # a comment in it ends at its line
     if not groups:
         raise Unsupported("no target")
-    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(f"{{ {g} }}" for g in groups) + " } }"
+    prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in sorted(prefixes.items()))
+    return prologue, "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(f"{{ {g} }}" for g in groups) + " } }"
+
+
+def _prefix_map(shapes: Graph, node) -> dict[str, str]:
+    found = {}
+    for declarations in shapes.objects(node, SH.prefixes):
+        for declared in shapes.objects(declarations, SH.declare):
+            prefix, namespace = shapes.value(declared, SH.prefix), shapes.value(declared, SH.namespace)
+            if prefix is not None and namespace is not None:
+                found[str(prefix)] = str(namespace)
+    return found
 
 
 def _path(shapes: Graph, path) -> tuple[str, str | None]:
@@ -155,18 +176,18 @@ def _path(shapes: Graph, path) -> tuple[str, str | None]:
     raise Unsupported(f"path {path!r}")
 
 
-def _constraints(shapes: Graph, shape, targets: str, name: str, path) -> list[Check]:
+def _constraints(shapes: Graph, shape, targets: tuple[str, str], name: str, path) -> list[Check]:
     """The checks of one property shape (`path` given) or of a node shape's own constraints."""
     messages = list(shapes.objects(shape, SH.message))
-    if len(messages) != 1 or "{" in str(messages[0]):
-        raise Unsupported("a shape needs exactly one plain sh:message")
+    if len(messages) != 1 or re.search(r"\{[?$]\w+\}", str(messages[0])):
+        raise Unsupported("a shape needs exactly one sh:message without placeholders")
     severity = shapes.value(shape, SH.severity) or SH.Violation
     parameters = {p for p in shapes.predicates(shape)} - _ABOUT_A_SHAPE - _TARGETS - {SH.property}
     sparql_path, shown_path = path if path is not None else (None, None)
     values = f"?this {sparql_path} ?v ." if sparql_path else "BIND(?this AS ?v)"
 
     def check(component: str, where: str, select: str = "DISTINCT ?this ?v", tail: str = "") -> Check:
-        query = f"SELECT {select} WHERE {{ {targets} {where} }} {tail}".strip()
+        query = f"{targets[0]}SELECT {select} WHERE {{ {targets[1]} {where} }} {tail}".strip()
         return Check(query, name, shown_path, f"sh:{component}ConstraintComponent", str(messages[0]),
                      compact(str(severity)).replace("sh:", ""), "?v" in select)
 
@@ -293,11 +314,13 @@ def _nested(shapes: Graph, shape) -> str:
 
 def _term(node) -> str:
     """A constant of a shape as SPARQL; only IRIs and strings, whose identity Oxigraph keeps as written
-    (numbers are stored canonically, so sameTerm could differ from pySHACL's term comparison)."""
+    and canonical booleans (numbers are stored canonically, so sameTerm could differ from pySHACL's term comparison)."""
     if isinstance(node, URIRef):
         return node.n3()
     if isinstance(node, Literal) and node.language is None and node.datatype in (None, XSD.string):
         return _string(str(node))
+    if isinstance(node, Literal) and node.datatype == XSD.boolean and str(node) in ("true", "false"):
+        return str(node)  # canonical booleans: the form Oxigraph keeps
     raise Unsupported(f"constant {node!r}")
 
 

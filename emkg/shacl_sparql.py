@@ -119,6 +119,11 @@ class SparqlTargets:
             rest.bind(prefix, namespace, override=True)
         return cls(rest, tuple(found))
 
+    def has_shapes(self) -> bool:
+        """False when no shape is left for pySHACL (every one compiled or moved): nothing to run."""
+        return bool(self.queries) or any(self.shapes.subjects(RDF.type, SH.NodeShape)) \
+            or any(self.shapes.subjects(SH.property, None))
+
     def resolved(self, store) -> Graph:
         """The shapes with each SPARQL target replaced by the focus nodes it selects on `store`."""
         import pyoxigraph as ox
