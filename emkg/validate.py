@@ -30,7 +30,8 @@ from emkg.graph import ontology_graph, shapes_graph
 from emkg.namespaces import EMKG, compact, expand
 from loaders.limits import MAX_INPUT_BYTES, LimitExceeded, read_file
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
-from loaders.yaml_record import LoadedRecord, Problem, RecordInvalid, build_record
+from loaders.core import Problem, RecordInvalid
+from loaders.yaml_record import LoadedRecord, build_record
 
 VALID, INVALID, UNUSABLE = 0, 1, 2
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".json": "phenopacket", ".ttl": "turtle",

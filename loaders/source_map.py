@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from loaders.core import Problem
 from loaders.yaml_lines import Path, format_path
-from loaders.yaml_record import Problem
 
 _LAST_STEP = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
 

@@ -19,8 +19,8 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from emkg.namespaces import EMKG, CurieError, expand
 from loaders import record_schema as schema
+from loaders.core import EMKG, CurieError, Problem, RecordInvalid, expand  # noqa: F401 (Problem, RecordInvalid: re-exported)
 from loaders.yaml_lines import Path, YamlError, format_path, load
 
 DEFAULT_EVIDENCE_CODE = "ECO:0007121"  # clinical study evidence used in manual assertion
@@ -32,30 +32,6 @@ ANCHORED_FIELDS = ("day", "day_min", "day_max")
 # The relapse kinds a marrow_involved value contradicts.
 RELAPSE_KIND_MARROW = {"emkg:IsolatedExtramedullary": False, "emkg:CombinedMarrowExtramedullary": True,
                        "emkg:IsolatedMarrow": True}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a submitted record, pointing at the submitter's own file."""
-
-    file: str
-    path: str
-    line: int | None
-    message: str
-    value: Any = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        shown = f" (value: {self.value!r})" if self.value is not None else ""
-        return f"{where}: {self.path}: {self.message}{shown}"
-
-
-class RecordInvalid(ValueError):
-    """The record cannot be turned into RDF; `problems` says why, each with path and line."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 def iri(curie: str) -> URIRef:
