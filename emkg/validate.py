@@ -28,9 +28,9 @@ from rdflib import RDF, Graph, URIRef
 
 from emkg.graph import ontology_graph, shapes_graph
 from emkg.namespaces import EMKG, compact, expand
+from loaders.core import Problem, RecordInvalid
 from loaders.limits import MAX_INPUT_BYTES, LimitExceeded, read_file
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
-from loaders.core import Problem, RecordInvalid
 from loaders.yaml_record import LoadedRecord, build_record
 
 VALID, INVALID, UNUSABLE = 0, 1, 2

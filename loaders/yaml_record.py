@@ -21,7 +21,7 @@ from rdflib.namespace import XSD
 
 from loaders import record_schema as schema
 from loaders.core import EMKG, CurieError, Problem, RecordInvalid, expand  # noqa: F401 (Problem, RecordInvalid: re-exported)
-from loaders.yaml_lines import Path, YamlError, format_path, load
+from loaders.yaml_lines import Path, YamlError, format_path, load, nearest_line
 
 DEFAULT_EVIDENCE_CODE = "ECO:0007121"  # clinical study evidence used in manual assertion
 SCHEMA_ID = "emkg-record/2"  # written by submit and the converters
@@ -93,12 +93,7 @@ class _RecordBuilder:
 
     # -- problems -------------------------------------------------------------------------------
     def problem(self, path: Path, message: str, value: Any = None) -> None:
-        line = None
-        for cut in range(len(path), -1, -1):  # nearest enclosing node that has a line
-            line = self.lines.get(path[:cut])
-            if line:
-                break
-        self.problems.append(Problem(self.file, format_path(path), line, message, value))
+        self.problems.append(Problem(self.file, format_path(path), nearest_line(self.lines, path), message, value))
 
     # -- the record -----------------------------------------------------------------------------
     def build(self, data: Any) -> Graph:
