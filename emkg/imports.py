@@ -104,9 +104,10 @@ def modules(terms_dirs: list[Path]) -> dict[str, str]:
 
 def write_modules(terms_dirs: list[Path], imports_dir: Path) -> list[Path]:
     """Regenerate every module; returns the files written."""
+    built = modules(terms_dirs)  # refused slices raise before anything is created
     imports_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in modules(terms_dirs).items():
+    for name, text in built.items():
         target = imports_dir / name
         target.write_text(text, encoding="utf-8")
         written.append(target)
