@@ -413,7 +413,8 @@ def _regenerate(source: Path, option: str, missing: str, what: str, command: str
 @_regenerate_options("terms", True, "folder of verified .obo slices (default: ../shared/ontology-terms)",
                      "ontology/verified-terms/", "modules")
 def imports(terms: Path | None, check_only: bool) -> None:
-    """Regenerate ontology/imports/ from the verified term slices (shared + ontology/verified-terms/)."""
+    """Regenerate ontology/imports/ from the verified term slices (shared + ontology/verified-terms/), and
+    its site groups from emkg.ttl."""
     from emkg.imports import stale_modules, write_modules
 
     def dirs(terms: Path) -> list[Path]:
@@ -421,8 +422,8 @@ def imports(terms: Path | None, check_only: bool) -> None:
 
     # ValueError: a term in two slices of one name (exit 1, before anything is written)
     _regenerate(terms or paths.SHARED_TERMS_DIR, "--terms", "term folder", "import modules", "imports", ValueError,
-                check_only, lambda t: stale_modules(dirs(t), paths.IMPORTS_DIR),
-                lambda t: write_modules(dirs(t), paths.IMPORTS_DIR))
+                check_only, lambda t: stale_modules(dirs(t), paths.IMPORTS_DIR, paths.ONTOLOGY_DIR / "emkg.ttl"),
+                lambda t: write_modules(dirs(t), paths.IMPORTS_DIR, paths.ONTOLOGY_DIR / "emkg.ttl"))
 
 
 @main.command("mappings")
