@@ -48,7 +48,8 @@ def generate_csv(n: int, seed: int = 0) -> str:
         row["age_years"] = str(rng.randint(2, 70))
         row["sex"] = rng.choice(["emkg:Male", "emkg:Female"])
         row["relapse_sites"] = ";".join(rng.sample(SITES, rng.randint(1, 2)))
-        row["marrow_involved"] = rng.choice(["true", "false"])
+        # marrow_involved stays the example's false: its quote calls the relapse isolated, and a checked
+        # record may not contradict its quote
         row["toxicity1_grade"] = str(rng.randint(0, 4))
         row["toxicity1_day"] = str(rng.randint(1, 14))
         row["response_day"] = str(rng.randint(21, 90))

@@ -376,66 +376,72 @@ def record_format() -> None:
     click.echo(markdown(), nl=False)
 
 
-@main.command()
-@click.option("--terms", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
-              help="folder of verified .obo slices (default: ../shared/ontology-terms); "
-                   "the project's ontology/verified-terms/ is always added")
-@click.option("--check", "check_only", is_flag=True,
-              help="only check that the committed modules are current (exit 1 if not)")
-def imports(terms: Path | None, check_only: bool) -> None:
-    """Regenerate ontology/imports/ from the verified term slices (shared + ontology/verified-terms/)."""
-    from emkg.imports import modules, stale_modules, write_modules
+def _regenerate_options(source: str, is_dir: bool, default_help: str, always_added: str, what: str):
+    """The options every regenerating command shares: its input (`--terms` folder or `--table` file, with
+    the shared default and the project's own file always added) and `--check`."""
+    def decorate(command):
+        command = click.option("--check", "check_only", is_flag=True,
+                               help=f"only check that the committed {what} are current (exit 1 if not)")(command)
+        kind = click.Path(path_type=Path, exists=True, file_okay=not is_dir, dir_okay=is_dir)
+        return click.option(f"--{source}", type=kind, default=None,
+                            help=f"{default_help}; the project's {always_added} is always added")(command)
+    return decorate
 
-    terms = terms or paths.SHARED_TERMS_DIR
-    if not terms.is_dir():
-        _fail(f"error: no term folder at {terms}; pass --terms", 2)
-    dirs = [terms, paths.VERIFIED_TERMS_DIR]
+
+def _regenerate(source: Path, option: str, missing: str, what: str, command: str, error: type, check_only: bool,
+                stale, write) -> None:
+    """Run a regenerating command on `source`: it must exist (else exit 2, naming `missing`), `--check`
+    lists the stale files (exit 1), otherwise write them; `error` (the input is wrong) is a one-line exit 1."""
+    if not source.exists():
+        _fail(f"error: no {missing} at {source}; pass {option}", 2)
     try:
-        modules(dirs)
-    except ValueError as exc:
+        if check_only:
+            out_of_date = stale(source)
+            if out_of_date:
+                _fail(f"out of date: {', '.join(out_of_date)}; run `emkg {command}`", 1)
+            click.echo(f"{what} are current")
+            return
+        written = write(source)
+    except error as exc:
         _fail(f"error: {exc}", 1)
-    if check_only:
-        stale = stale_modules(dirs, paths.IMPORTS_DIR)
-        if stale:
-            _fail(f"out of date: {', '.join(stale)}; run `emkg imports`", 1)
-        click.echo("import modules are current")
-        return
-    for written in write_modules(dirs, paths.IMPORTS_DIR):
-        click.echo(f"wrote {written.relative_to(paths.PROJECT_ROOT)}")
+    for path in written:
+        shown = path.relative_to(paths.PROJECT_ROOT) if path.is_relative_to(paths.PROJECT_ROOT) else path
+        click.echo(f"wrote {shown}")
+
+
+@main.command()
+@_regenerate_options("terms", True, "folder of verified .obo slices (default: ../shared/ontology-terms)",
+                     "ontology/verified-terms/", "modules")
+def imports(terms: Path | None, check_only: bool) -> None:
+    """Regenerate ontology/imports/ from the verified term slices (shared + ontology/verified-terms/), and
+    its site groups from emkg.ttl."""
+    from emkg.imports import stale_modules, write_modules
+
+    def dirs(terms: Path) -> list[Path]:
+        return [terms, paths.VERIFIED_TERMS_DIR]
+
+    # ValueError: a term in two slices of one name (exit 1, before anything is written)
+    _regenerate(terms or paths.SHARED_TERMS_DIR, "--terms", "term folder", "import modules", "imports", ValueError,
+                check_only, lambda t: stale_modules(dirs(t), paths.IMPORTS_DIR, paths.ONTOLOGY_DIR / "emkg.ttl"),
+                lambda t: write_modules(dirs(t), paths.IMPORTS_DIR, paths.ONTOLOGY_DIR / "emkg.ttl"))
 
 
 @main.command("mappings")
-@click.option("--table", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
-              help="the verified term table (default: ../shared/ontology-terms.tsv); "
-                   "the project's ontology/verified-terms.tsv is always added")
-@click.option("--check", "check_only", is_flag=True,
-              help="only check that the committed files are current (exit 1 if not)")
+@_regenerate_options("table", False, "the verified term table (default: ../shared/ontology-terms.tsv)",
+                     "ontology/verified-terms.tsv", "files")
 def mappings_cmd(table: Path | None, check_only: bool) -> None:
     """Regenerate the SSSOM set (metadata embedded) from emkg.ttl, and the prefix map and JSON-LD context files."""
     from emkg import mappings
     from emkg.graph import ontology_graph
     from emkg.verified_terms import VerifiedTermsError, read_verified
 
-    table = table or paths.SHARED_TERMS_TABLE
-    if not table.is_file():
-        _fail(f"error: no verified term table at {table}; pass --table", 2)
-    try:
-        verified = read_verified(table, paths.VERIFIED_TERMS_TABLE)
-    except VerifiedTermsError as exc:
-        _fail(f"error: {exc}", 1)
-    ontology = ontology_graph()
-    try:
-        if check_only:
-            stale = mappings.stale_files(ontology, verified, paths.MAPPINGS_DIR)
-            if stale:
-                _fail(f"out of date: {', '.join(stale)}; run `emkg mappings`", 1)
-            click.echo("mappings are current")
-            return
-        written = mappings.write(ontology, verified, paths.MAPPINGS_DIR)
-    except mappings.MappingError as exc:
-        _fail(f"error: {exc}", 1)
-    for path in written:
-        click.echo(f"wrote {path}")
+    def inputs(table: Path):
+        return ontology_graph(), read_verified(table, paths.VERIFIED_TERMS_TABLE)
+
+    _regenerate(table or paths.SHARED_TERMS_TABLE, "--table", "verified term table", "mappings", "mappings",
+                (VerifiedTermsError, mappings.MappingError), check_only,
+                lambda t: mappings.stale_files(*inputs(t), paths.MAPPINGS_DIR),
+                lambda t: mappings.write(*inputs(t), paths.MAPPINGS_DIR))
 
 
 # = tuple(emkg.export.EXPORTERS), kept here so `emkg --help` does not import the exporters (a test checks

@@ -7,6 +7,11 @@ merged into one module. Output: one Turtle module per ontology with, for each
 term, its label, exact synonyms, cross-references and is_a parents (parents outside the slice are
 declared with the label the slice gives them). Obsolete terms are kept and marked deprecated so that
 a QC check can refuse them. Output is sorted, so regenerating gives byte-identical files.
+
+One more module, site_groups.ttl, is derived from ontology/emkg.ttl rather than from a slice: the site
+groups (emkg:includesSite) that site queries follow are read off the site list (owl:oneOf) of each
+defined relapse class that names its group's root with emkg:siteGroupRoot, so a group is written once,
+where the reasoner reads it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from emkg.namespaces import OBO, PREFIXES, expand
+from emkg.namespaces import EMKG, OBO, PREFIXES, expand
 
 HEADER = "# generated - do not edit: run `emkg imports` to rebuild from {source}\n"
 _TAG = re.compile(r"^(\w+):\s*(.*)$")
@@ -84,9 +89,38 @@ def _source_name(obo: Path) -> str:
     return f"{obo.parent.parent.name}/{obo.parent.name}/{obo.name}"
 
 
-def modules(terms_dirs: list[Path]) -> dict[str, str]:
+SITE_GROUPS_MODULE = "site_groups.ttl"
+
+
+def site_groups_module(ontology_text: str, source_name: str = "ontology/emkg.ttl") -> str:
+    """The site groups module: `<root> emkg:includesSite <member>` for every other member of the site list
+    of a defined class with `emkg:siteGroupRoot <root>`. A root missing from its class's list, or a class
+    without a list, is refused (ValueError)."""
+    from rdflib import OWL, Graph, URIRef
+    from rdflib.collection import Collection
+
+    graph = Graph().parse(data=ontology_text, format="turtle")
+    groups: dict[str, set[str]] = {}
+    for defined_class, root in graph.subject_objects(URIRef(EMKG + "siteGroupRoot")):
+        lists = [members for node in graph.transitive_objects(defined_class, None)
+                 for members in graph.objects(node, OWL.oneOf)]
+        if len(lists) != 1:
+            raise ValueError(f"{defined_class} names a site group root but has {len(lists)} owl:oneOf site lists")
+        sites = {str(site) for site in Collection(graph, lists[0])}
+        if str(root) not in sites:
+            raise ValueError(f"{defined_class}: its site group root {root} is not in its owl:oneOf site list")
+        groups.setdefault(str(root), set()).update(sites - {str(root)})
+    blocks = [f"<{root}> emkg:includesSite " + " ,\n    ".join(f"<{m}>" for m in sorted(members)) + " .\n"
+              for root, members in sorted(groups.items())]
+    header = (f"# generated - do not edit: run `emkg imports` to rebuild from the site lists (owl:oneOf) of the\n"
+              f"# defined classes with emkg:siteGroupRoot in {source_name}\n")
+    return header + f"@prefix emkg: <{EMKG}> .\n\n" + "\n".join(blocks)
+
+
+def modules(terms_dirs: list[Path], ontology_file: Path | None = None) -> dict[str, str]:
     """Module file name -> Turtle text, one per slice name found in any of `terms_dirs` (a term in two
-    slices of one name would be declared twice, so that is refused)."""
+    slices of one name would be declared twice, so that is refused), and with `ontology_file` (emkg.ttl)
+    the site groups module."""
     slices: dict[str, list[Path]] = {}
     for terms_dir in terms_dirs:
         for obo in sorted(terms_dir.glob("*.obo")) if terms_dir.is_dir() else ():
@@ -99,21 +133,24 @@ def modules(terms_dirs: list[Path]) -> dict[str, str]:
         if twice:
             raise ValueError(f"{', '.join(twice)} declared in more than one {stem}.obo slice")
         built[f"{stem}_import.ttl"] = module_for("\n".join(texts), " + ".join(_source_name(f) for f in files))
+    if ontology_file is not None:
+        built[SITE_GROUPS_MODULE] = site_groups_module(ontology_file.read_text(encoding="utf-8"))
     return built
 
 
-def write_modules(terms_dirs: list[Path], imports_dir: Path) -> list[Path]:
+def write_modules(terms_dirs: list[Path], imports_dir: Path, ontology_file: Path | None = None) -> list[Path]:
     """Regenerate every module; returns the files written."""
+    built = modules(terms_dirs, ontology_file)  # refused slices raise before anything is created
     imports_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in modules(terms_dirs).items():
+    for name, text in built.items():
         target = imports_dir / name
         target.write_text(text, encoding="utf-8")
         written.append(target)
     return written
 
 
-def stale_modules(terms_dirs: list[Path], imports_dir: Path) -> list[str]:
-    """Module files that differ from what the slices generate (or are missing)."""
-    return sorted(name for name, text in modules(terms_dirs).items()
+def stale_modules(terms_dirs: list[Path], imports_dir: Path, ontology_file: Path | None = None) -> list[str]:
+    """Module files that differ from what the slices (and emkg.ttl) generate (or are missing)."""
+    return sorted(name for name, text in modules(terms_dirs, ontology_file).items()
                   if not (imports_dir / name).is_file() or (imports_dir / name).read_text(encoding="utf-8") != text)

@@ -14,6 +14,8 @@ and value, and, through the loader's locations, the submitter's file, field and 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 from dataclasses import dataclass
 
 from rdflib import RDF, Graph, URIRef
@@ -62,7 +64,7 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
     else:
         target = _ParsedOnceGraph()
         target += data
-    with _without_report_text(), _constraint_lookup_by_set():
+    with _call_local_speedups():
         conforms, report, _ = pyshacl_validate(
             target, shacl_graph=shapes_copy, ont_graph=ontology, inference="none", advanced=True,
             allow_warnings=True, inplace=True, abort_on_first=False,
@@ -109,25 +111,58 @@ class _ParsedOnceGraph(Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
-@contextlib.contextmanager
-def _without_report_text():
-    """pySHACL writes a text description of every result it makes, also of the many it throws away
-    inside sh:or and sh:node (2,685 on a 50-patient record with no violation): 10 % of a validation.
-    Only the report graph is read here, so the text is left empty during the validation."""
-    from pyshacl.constraints.constraint_component import ConstraintComponent
+# pySHACL has no option for the two speed-ups below, so they hook it, but only for emkg's own calls: the
+# hooks are installed once and pass everything through unless `_OUR_CALL` is set, and a ContextVar is
+# per thread (and per asyncio task), so another thread validating at the same time, with emkg or with
+# pySHACL directly, never sees them (tests/test_shacl_hooks.py), and nothing is restored under its feet.
+_OUR_CALL: contextvars.ContextVar[bool] = contextvars.ContextVar("emkg_shacl_call", default=False)
 
-    original = ConstraintComponent.make_v_result_description
-    ConstraintComponent.make_v_result_description = lambda self, *args, **kwargs: ""
+
+@contextlib.contextmanager
+def _call_local_speedups():
+    """Turn the hooks on for this call, in this thread only."""
+    _install_hooks()
+    token = _OUR_CALL.set(True)
     try:
         yield
     finally:
-        ConstraintComponent.make_v_result_description = original
+        _OUR_CALL.reset(token)
+
+
+@functools.cache
+def _install_hooks() -> None:
+    """(1) No result text: pySHACL writes a text description of every result it makes, also of the many
+    it throws away inside sh:or and sh:node (2,685 on a 50-patient record with no violation): 10 % of a
+    validation; only the report graph is read here. (2) Constraint parameters looked up in a set: pySHACL
+    asks `p in <list>` for every predicate of every shape at every (nested) evaluation, a quarter of a
+    record's core validation in URIRef comparisons."""
+    from pyshacl import shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+    from pyshacl.constraints.constraint_component import ConstraintComponent
+
+    describe = ConstraintComponent.make_v_result_description
+
+    def describe_outside_our_calls(self, *args, **kwargs):
+        return "" if _OUR_CALL.get() else describe(self, *args, **kwargs)
+
+    ConstraintComponent.make_v_result_description = describe_outside_our_calls
+    shape.module.CONSTRAINT_PARAMS = _ConstraintParameters(ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP)
+
+
+class _ConstraintParameters:
+    """What pySHACL's Shape.validate unpacks from `shape.module.CONSTRAINT_PARAMS`: (parameters, map); the
+    parameters as a `_Members` inside emkg's calls, pySHACL's own list otherwise."""
+
+    def __init__(self, parameters: list, parameter_map: dict):
+        self.parameters, self.members, self.parameter_map = parameters, _Members(parameters), parameter_map
+
+    def __iter__(self):
+        return iter((self.members if _OUR_CALL.get() else self.parameters, self.parameter_map))
 
 
 class _Members(list):
-    """pySHACL's list of constraint parameters with a set's membership test: pySHACL asks `p in <list>`
-    for every predicate of every shape at every (nested) evaluation, a quarter of a record's core
-    validation in URIRef comparisons. Same members, same order; only `in` is a hash lookup."""
+    """pySHACL's list of constraint parameters with a set's membership test. Same members, same order;
+    only `in` is a hash lookup."""
 
     def __init__(self, items=()):
         super().__init__(items)
@@ -142,22 +177,6 @@ class _Members(list):
     def append(self, item) -> None:
         super().append(item)
         self._members.add(item)
-
-
-@contextlib.contextmanager
-def _constraint_lookup_by_set():
-    from pyshacl import shape
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-
-    original = getattr(shape.module, "CONSTRAINT_PARAMS", None)
-    shape.module.CONSTRAINT_PARAMS = (_Members(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
-    try:
-        yield
-    finally:
-        if original is None:
-            del shape.module.CONSTRAINT_PARAMS
-        else:
-            shape.module.CONSTRAINT_PARAMS = original
 
 
 def _violation(report: Graph, shapes: Graph, result, locations) -> Violation:

@@ -28,9 +28,10 @@ from rdflib import RDF, Graph, URIRef
 
 from emkg.graph import ontology_graph, shapes_graph
 from emkg.namespaces import EMKG, compact, expand
+from loaders.core import Problem, RecordInvalid
 from loaders.limits import MAX_INPUT_BYTES, LimitExceeded, read_file
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
-from loaders.yaml_record import LoadedRecord, Problem, RecordInvalid, build_record
+from loaders.yaml_record import LoadedRecord, build_record
 
 VALID, INVALID, UNUSABLE = 0, 1, 2
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".json": "phenopacket", ".ttl": "turtle",
@@ -193,7 +194,7 @@ def _validate_records(conversion: Conversion, name: str, fmt: str, context: Cont
                               if d["constraint"] == "terms" or d["value"] not in unknown_terms]
         outcome.problems[:] = [p for p in outcome.problems if not any(f"(value: {t})" in p and "not a term" not in p
                                                                        for t in unknown_terms)]
-        _run_qc_rules(outcome, data_graph, locations)
+        _run_qc_rules(outcome, data_graph, locations, record_paths)
     _check_against_sources_and_records(outcome, conversion.records, name, context)
     if any(d["severity"] == "Violation" for d in outcome.details):
         outcome.code = INVALID
@@ -246,9 +247,10 @@ def _qc_rules() -> list:
     return [(rule.name, rule.summary, rule.text) for rule in qc.rules()]
 
 
-def _run_qc_rules(outcome: Outcome, data: Graph, locations: dict) -> None:
+def _run_qc_rules(outcome: Outcome, data: Graph, locations: dict, record_paths: dict | None = None) -> None:
     """The QC rules of queries/qc/ on the record (with the ontology, which some rules read): a row is a
-    violation at the node of its first column."""
+    violation at the first node of the row that the submitted file has (a term the record uses is not in
+    the file, the part using it is), at the field of the row's property where the row names one."""
     import pyoxigraph
 
     store = pyoxigraph.Store()
@@ -257,11 +259,17 @@ def _run_qc_rules(outcome: Outcome, data: Graph, locations: dict) -> None:
     reported = {d["focus"] for d in outcome.details if d["severity"] == "Violation"}
     for rule, summary, text in _qc_rules():
         for row in store.query(text):
-            first = row[0]
-            node = URIRef(first.value) if isinstance(first, pyoxigraph.NamedNode) else None
+            nodes = [URIRef(v.value) for v in row if isinstance(v, pyoxigraph.NamedNode)]
+            node = next((n for n in nodes if n in locations), nodes[0] if nodes else None)
             if node is not None and compact(str(node)) in reported:
                 continue  # a shape already reported this node: each problem once
             file, where, line = locations.get(node, (outcome.file, None, None))
+            located = (record_paths or {}).get(node)
+            for prop in nodes if located else ():
+                found = _field_line(located, compact(str(prop)))
+                if found is not None:
+                    where, line = found
+                    break
             _add(outcome, {"severity": "Violation", "case": _graph_case(data, node) if node else "(file)",
                            "file": file, "field": where or (compact(str(node)) if node else rule), "line": line,
                            "message": f"{summary} (QC rule {rule})", "value": None, "shape": None,
@@ -358,8 +366,13 @@ def _field_of_path(violation, located: tuple[str, SourceMap] | None) -> tuple[st
     """(field, line) in the submitted file for a result with a sh:path (e.g. the CSV column of emkg:grade)."""
     if located is None or not violation.path:
         return None
+    return _field_line(located, violation.path)
+
+
+def _field_line(located: tuple[str, SourceMap], predicate: str) -> tuple[str, int | None] | None:
+    """(field, line) in the submitted file of the record field a property CURIE maps to, below a part."""
     record_path, source = located
-    for name in _fields_by_predicate().get(violation.path, ()):
+    for name in _fields_by_predicate().get(predicate, ()):
         found = source.locate(f"{record_path}.{name}")
         if found is not None:
             return found

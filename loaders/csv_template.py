@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from loaders import csv_columns
+from loaders.core import Problem
 from loaders.ids import slug
 from loaders.limits import MAX_LITERAL_CHARS, MAX_ROWS
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
-from loaders.yaml_record import SCHEMA_ID, Problem
+from loaders.yaml_record import SCHEMA_ID
 
 
 @dataclass(frozen=True)

@@ -59,11 +59,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from loaders.core import Problem
 from loaders.ids import slug
 from loaders.json_lines import JsonError, load
 from loaders.source_map import Conversion, RecordData, SourceMap, Unusable
 from loaders.yaml_lines import Path, format_path, nearest_line
-from loaders.yaml_record import SCHEMA_ID, Problem
+from loaders.yaml_record import SCHEMA_ID
 
 # Registered CAR-T products among the verified NCIt terms: name, targets, costimulatory domains.
 KNOWN_PRODUCTS = {

@@ -26,7 +26,7 @@ import re
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from emkg.namespaces import compact
+from loaders.core import compact
 from loaders.limits import MAX_LITERAL_CHARS, MAX_NESTING, MAX_TRIPLES, json_depth
 from loaders.source_map import Unusable
 

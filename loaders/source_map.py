@@ -9,14 +9,11 @@ line in their file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders.yaml_lines import Path, format_path
-from loaders.yaml_record import Problem
-
-_LAST_STEP = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
+from loaders.core import Problem
+from loaders.yaml_lines import Path, format_path, nearest, parse_path
 
 
 @dataclass
@@ -56,16 +53,7 @@ class SourceMap:
         """The submitter's name for a record path: the CSV column or JSON path it came from."""
         if record_path is None or not self.fields:
             return record_path
-        by_text = self._field_index()
-        probe = record_path
-        while probe:
-            if probe in by_text:
-                return by_text[probe]
-            shorter = _LAST_STEP.sub("", probe)
-            if shorter == probe:
-                break
-            probe = shorter
-        return record_path
+        return nearest(self.fields, parse_path(record_path), whole_file=False) or record_path
 
 
 @dataclass

@@ -49,13 +49,18 @@ def parse_path(text: str) -> Path:
     return tuple(int(index) if index else name for index, name in _STEP.findall(text))
 
 
-def nearest_line(lines: dict[Path, int], path: Path, whole_file: bool = True) -> int | None:
-    """The line of `path` in the submitted file, else of its nearest enclosing part that has one (the whole
-    file, path (), only when `whole_file`): the one lookup every format uses to put a problem on a line."""
+def nearest(known: dict[Path, Any], path: Path, whole_file: bool = True) -> Any:
+    """The value `known` has for `path`, else for its nearest enclosing part that has one (the whole file,
+    path (), only when `whole_file`): the one lookup every format uses to put a problem on a line or a field."""
     for cut in range(len(path), -1 if whole_file else 0, -1):
-        if lines.get(path[:cut]):
-            return lines[path[:cut]]
+        if known.get(path[:cut]):
+            return known[path[:cut]]
     return None
+
+
+def nearest_line(lines: dict[Path, int], path: Path, whole_file: bool = True) -> int | None:
+    """The line of `path` in the submitted file, else of its nearest enclosing part that has one."""
+    return nearest(lines, path, whole_file)
 
 
 def _check_depth(text: str) -> None:

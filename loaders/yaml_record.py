@@ -19,9 +19,9 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from emkg.namespaces import EMKG, CurieError, expand
 from loaders import record_schema as schema
-from loaders.yaml_lines import Path, YamlError, format_path, load
+from loaders.core import EMKG, CurieError, Problem, RecordInvalid, expand  # noqa: F401 (Problem, RecordInvalid: re-exported)
+from loaders.yaml_lines import Path, YamlError, format_path, load, nearest_line
 
 DEFAULT_EVIDENCE_CODE = "ECO:0007121"  # clinical study evidence used in manual assertion
 SCHEMA_ID = "emkg-record/2"  # written by submit and the converters
@@ -32,30 +32,6 @@ ANCHORED_FIELDS = ("day", "day_min", "day_max")
 # The relapse kinds a marrow_involved value contradicts.
 RELAPSE_KIND_MARROW = {"emkg:IsolatedExtramedullary": False, "emkg:CombinedMarrowExtramedullary": True,
                        "emkg:IsolatedMarrow": True}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a submitted record, pointing at the submitter's own file."""
-
-    file: str
-    path: str
-    line: int | None
-    message: str
-    value: Any = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        shown = f" (value: {self.value!r})" if self.value is not None else ""
-        return f"{where}: {self.path}: {self.message}{shown}"
-
-
-class RecordInvalid(ValueError):
-    """The record cannot be turned into RDF; `problems` says why, each with path and line."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 def iri(curie: str) -> URIRef:
@@ -117,12 +93,7 @@ class _RecordBuilder:
 
     # -- problems -------------------------------------------------------------------------------
     def problem(self, path: Path, message: str, value: Any = None) -> None:
-        line = None
-        for cut in range(len(path), -1, -1):  # nearest enclosing node that has a line
-            line = self.lines.get(path[:cut])
-            if line:
-                break
-        self.problems.append(Problem(self.file, format_path(path), line, message, value))
+        self.problems.append(Problem(self.file, format_path(path), nearest_line(self.lines, path), message, value))
 
     # -- the record -----------------------------------------------------------------------------
     def build(self, data: Any) -> Graph:

@@ -79,3 +79,20 @@ def test_nearest_line_and_record_paths():
 
 def test_slug_keeps_a_trailing_capital_x():
     assert slug("Patient X", keep_case=True) == "Patient-X" and slug("CAR-T X") == "car-t-x"
+
+
+def test_nearest_answers_for_lines_and_for_source_fields():
+    from loaders.source_map import SourceMap
+    from loaders.yaml_lines import nearest
+
+    known = {(): "file", ("patients", 0): "row 2", ("patients", 0, "facts", 1): "fact"}
+    assert nearest(known, ("patients", 0, "facts", 1, "dose", "unit")) == "fact"
+    assert nearest(known, ("patients", 0, "facts", 0, "day")) == "row 2"
+    assert nearest(known, ("publication", "id")) == "file"
+    assert nearest(known, ("publication", "id"), whole_file=False) is None
+    source = SourceMap()
+    source.put(("patients", 1, "facts", 3), "infusion_product", 7)
+    source.put(("patients", 1, "facts", 3, "dose", "value"), "infusion_dose_value", 7)
+    assert source.source_field("patients[1].facts[3].dose.value") == "infusion_dose_value"
+    assert source.source_field("patients[1].facts[3].dose.unit") == "infusion_product"
+    assert source.source_field("patients[1].facts[4].day") == "patients[1].facts[4].day"

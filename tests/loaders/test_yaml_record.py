@@ -76,6 +76,7 @@ def test_day_needs_an_explicit_anchor_when_there_are_two_infusions():
     text = SMALL_RECORD.replace("      - id: crs\n", second + "      - id: crs\n")
     (problem,) = problems_of(text)
     assert problem.path == "patients[0].facts[2].relative_to"
+    assert problem.line == 26  # the field is absent: the line of its fact, the nearest enclosing part
     assert "inf, inf2" in problem.message
 
 
