@@ -283,7 +283,8 @@ def test_an_inconsistency_is_narrowed_to_the_individual_with_its_triples_and_axi
     log: list = []
     _stand_in(monkeypatch, {"bad"}, log)
     data = Graph().parse(data=INCONSISTENT_DATA, format="turtle")
-    ontology = Graph().parse(data=SMALL_ONTOLOGY, format="turtle")
+    # a class typed with a class of another vocabulary (punning): that type is not an axiom worth showing
+    ontology = Graph().parse(data=SMALL_ONTOLOGY + "emkg:AdverseEvent a emkg:CurationClass .", format="turtle")
     found = reason._inconsistency(data, ontology, explain=True)
     assert found.individuals == ["emkg:test/bad"]
     assert found.triples == ['emkg:test/bad emkg:present "false"^^xsd:boolean',
@@ -309,6 +310,7 @@ def test_two_individuals_that_clash_only_together_are_both_named(monkeypatch):
     data = Graph().parse(data=INCONSISTENT_DATA, format="turtle")
     found = reason._inconsistency(data, Graph().parse(data=SMALL_ONTOLOGY, format="turtle"), explain=True)
     assert found.individuals == ["emkg:test/a1", "emkg:test/c4"]
+    assert "not minimal" not in str(found) and ": emkg:test/a1, emkg:test/c4\n  their triples:" in str(found)
     # a1 states no `present`: the default `present true` is part of its triples
     assert found.triples == ['emkg:test/a1 emkg:grade "1"^^xsd:integer',
                              'emkg:test/a1 emkg:present "true"^^xsd:boolean',
@@ -395,3 +397,58 @@ def test_java_vanishing_before_the_run_is_a_missing_runtime(monkeypatch):
     with pytest.raises(reason.JavaMissing) as raised:
         reason.hermit_inferred_types(Graph(), Graph())
     assert str(raised.value) == "cannot run HermiT: [Errno 2] No such file or directory: 'java'"
+
+
+def test_a_subgraph_visits_a_shared_or_circular_blank_node_once_and_goes_on():
+    graph = Graph().parse(data=PREFIXES + """
+        t:x emkg:grade 3 .
+        t:a emkg:hasDose _:d ; emkg:firstDose _:d .
+        _:d emkg:value 1 ; emkg:next _:e .
+        _:e emkg:next _:d .
+    """, format="turtle")
+    sub = reason._subgraph(graph, [URIRef(T + "x"), URIRef(T + "a")])
+    assert len(sub) == 6 and (URIRef(T + "x"), URIRef(EMKG + "grade"), Literal(3)) in sub
+
+
+def test_the_default_budget_is_forty_hermit_checks(monkeypatch):
+    log: list = []
+
+    def consistent(graph: Graph) -> bool:
+        subjects = {str(s)[len(T):] for s in graph.subjects() if str(s).startswith(T)}
+        log.append(subjects)
+        return not {"s00", "s44"} <= subjects
+    monkeypatch.setattr(reason, "_hermit_consistent", consistent)
+    data = Graph().parse(data=PREFIXES + "\n".join(f"t:s{i:02d} a emkg:Relapse ." for i in range(45)),
+                         format="turtle")
+    found = reason._inconsistency(data, Graph(), explain=True)
+    assert len(log) == 41  # the ontology alone, then 40 checks of the data
+    assert "(search stopped after 40 HermiT checks: not minimal)" in str(found)
+
+
+def test_an_inconsistent_ontology_is_reported_before_any_data_is_checked(monkeypatch):
+    ontology = Graph().parse(data=PREFIXES + """
+        emkg:Impossible owl:equivalentClass owl:Nothing .
+        emkg:example a emkg:Impossible .
+    """, format="turtle")
+    log: list = []
+
+    def consistent(graph: Graph) -> bool:
+        log.append(len(graph))
+        return (URIRef(EMKG + "example"), RDF.type, URIRef(EMKG + "Impossible")) not in graph
+    monkeypatch.setattr(reason, "_hermit_consistent", consistent)
+    data = Graph().parse(data=INCONSISTENT_DATA, format="turtle")
+    found = reason._inconsistency(data, ontology, explain=True)
+    assert (str(found), found.individuals, found.triples, found.axioms) == (
+        "HermiT: the ontology itself is inconsistent, with no data at all", [], [], [])
+    assert log == [2]
+
+
+def test_each_check_of_part_of_the_data_includes_the_ontology(monkeypatch):
+    functional = (URIRef(EMKG + "present"), RDF.type, URIRef("http://www.w3.org/2002/07/owl#FunctionalProperty"))
+
+    def consistent(graph: Graph) -> bool:
+        return not (functional in graph and (URIRef(T + "bad"), URIRef(EMKG + "present"), Literal(False)) in graph)
+    monkeypatch.setattr(reason, "_hermit_consistent", consistent)
+    data = Graph().parse(data=INCONSISTENT_DATA, format="turtle")
+    found = reason._inconsistency(data, Graph().parse(data=SMALL_ONTOLOGY, format="turtle"), explain=True)
+    assert found.individuals == ["emkg:test/bad"]
