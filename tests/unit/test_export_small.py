@@ -75,8 +75,8 @@ def test_write_tables_writes_every_table_with_formulas_neutralised(store, tmp_pa
     assert [p.name for p in written] == ["patients.csv", "relapses.csv", "infusions.csv", "toxicities.csv",
                                          "responses.csv", "measurements.csv", "cohort_findings.csv"]
     assert all(p.parent == tmp_path / "new" / "tables" for p in written)
-    assert (tmp_path / "new" / "tables" / "patients.csv").read_text(encoding="utf-8") == (
-        "id,label,type,type_label,ageYears\nemkg:example/p1,P1,emkg:Patient,patient,14\n")
+    assert (tmp_path / "new" / "tables" / "patients.csv").read_bytes() == (
+        b"id,label,type,type_label,ageYears\nemkg:example/p1,P1,emkg:Patient,patient,14\n")
     relapses = (tmp_path / "new" / "tables" / "relapses.csv").read_text(encoding="utf-8").splitlines()
     assert relapses[2] == ("emkg:example/r2,,emkg:LateRelapse,late relapse,emkg:example/p1,P1,false,-181,,'=SUM(A1),"
                            "UBERON:0000473 | UBERON:0001359 | UBERON:9999999,testicle | cerebrospinal fluid | ")
