@@ -90,7 +90,8 @@ class Param:
 # IRIs' own, and Oxigraph compares computed strings in memory but stored IRIs by reading each from disk
 # (1,000 patients sorted in 3 ms instead of 23 ms). Oxigraph sorts a whole answer before it takes a
 # LIMIT; the sort of the page's keys alone is the cheap part. A key sub-SELECT that depends on a
-# parameter projects the parameter's variable, so that the embedded store binds it inside.
+# parameter projects the parameter's variable, so that the embedded store binds it inside. Several key
+# sub-SELECTs (the same keys, e.g. one inside a grouped sub-SELECT) are all limited alike.
 PAGE_KEYS = re.compile(r"^([ \t]*ORDER BY\b[^\n#]*?)[ \t]*(# page keys\b[^\n]*)$", re.MULTILINE)
 
 
@@ -141,7 +142,7 @@ class StoredQuery:
         text = self.text
         if size and limit_keys:
             # the page's keys first: `offset + size` of them are enough (see PAGE_KEYS)
-            text = PAGE_KEYS.sub(lambda m: f"{m.group(1)} LIMIT {offset + size}  {m.group(2)}", text, count=1)
+            text = PAGE_KEYS.sub(lambda m: f"{m.group(1)} LIMIT {offset + size}  {m.group(2)}", text)
         return text.rstrip() + "\n" + clause.strip() + "\n"
 
 

@@ -37,7 +37,7 @@ def test_pages_are_the_whole_answer_cut_into_pages(name, params, db):
     pages, offset = [], 0
     while offset <= len(everything):
         text = stored.paged_text(size, offset)
-        assert f" LIMIT {offset + size}  # page keys" in text
+        assert text.count(f" LIMIT {offset + size}  # page keys") == stored.text.count("  # page keys")
         _, page = store.select(db, text, bindings)
         assert page == everything[offset:offset + size], f"{name}: page at offset {offset}"
         pages += page
