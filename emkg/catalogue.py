@@ -90,7 +90,10 @@ class Param:
 # IRIs' own, and Oxigraph compares computed strings in memory but stored IRIs by reading each from disk
 # (1,000 patients sorted in 3 ms instead of 23 ms). Oxigraph sorts a whole answer before it takes a
 # LIMIT; the sort of the page's keys alone is the cheap part. A key sub-SELECT that depends on a
-# parameter projects the parameter's variable, so that the embedded store binds it inside. Several key
+# parameter names the parameter's variable in a comment between SELECT and WHERE, so that the embedded
+# store binds it inside (emkg.store.embedded_query looks for it there); it does not project it, because
+# Virtuoso 7.2 joins a projected unbound variable as NULL. Queries sent to remote endpoints get no key limits
+# (`limit_keys`), so there the sub-SELECT's keys may be more than needed, never fewer. Several key
 # sub-SELECTs (the same keys, e.g. one inside a grouped sub-SELECT) are all limited alike.
 PAGE_KEYS = re.compile(r"^([ \t]*ORDER BY\b[^\n#]*?)[ \t]*(# page keys\b[^\n]*)$", re.MULTILINE)
 
