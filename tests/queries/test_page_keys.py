@@ -50,3 +50,12 @@ def test_the_whole_answer_limits_no_keys():
     assert "# page keys" in stored.text and "LIMIT" not in "\n".join(catalogue.body_lines(stored.text))
     assert stored.paged_text(0) == stored.text
     assert "LIMIT" not in "\n".join(catalogue.body_lines(stored.paged_text(0, 5))[:-1])  # only OFFSET 5 at the end
+
+
+def test_remote_endpoints_get_the_keys_unlimited():
+    # emkg query --endpoint: the parameters' VALUES stand only at the top there, so a limited key sub-SELECT
+    # could drop the keys whose rows the page needs
+    stored = catalogue.get("patients-by-relapse-site")
+    text = stored.paged_text(4, 8, limit_keys=False)
+    assert "LIMIT 12" not in text and text.endswith("\nLIMIT 4 OFFSET 8\n")
+    assert "LIMIT 12  # page keys" in stored.paged_text(4, 8)
