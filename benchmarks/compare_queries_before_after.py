@@ -4,7 +4,7 @@
 
 Needs the stores bench_queries_scale.py leaves in the work folder for N patients: store-N-plain (without
 derived triples) for the queries as they were at COMMIT and store-N-derived for the current ones (first
-page, as `emkg query` answers). Each query's two versions run alternately, 5 times each after one
+page, as `emkg query` answers). Each query's two versions run alternately, --runs times each (5) after one
 warm-up of the current one; an old version slower than --cap seconds is run once. Default parameters
 (the old headers' `#+ param: NAME TYPE default=V` lines are read for that). --store runs both versions on
 one built store instead (`emkg build` adds the derived triples the old queries use too).
@@ -63,6 +63,7 @@ def main() -> int:
     parser.add_argument("n", type=int)
     parser.add_argument("--ref", required=True, help="the commit whose queries/*.rq are the 'before'")
     parser.add_argument("--cap", type=float, default=30.0)
+    parser.add_argument("--runs", type=int, default=5, help="alternating runs of each version (default 5)")
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "emkg-query-scale")
     parser.add_argument("--skip", nargs="*", default=[], help="queries to leave out (e.g. one known to take minutes)")
     parser.add_argument("--store", type=Path, help="one built store (e.g. BUILD/store, with its derived triples) "
@@ -85,7 +86,7 @@ def main() -> int:
         new_text, new_bindings = current.paged_text(), current.bindings({})
         store.select(derived, new_text, new_bindings)
         before, after, capped = [], [], False
-        for _ in range(5):
+        for _ in range(args.runs):
             after.append(timed(derived, new_text, new_bindings))
             if not capped:
                 before.append(timed(plain, old_text, old_bindings))
@@ -101,7 +102,7 @@ def main() -> int:
     text = "\n".join([
         f"# Stored queries before ({args.ref[:10]}) and after the rework, {args.n:,} patients, paired runs", "",
         *machine.header_lines(load_before), "",
-        f"Median of 5 alternating runs (before, after) after one warm-up of the current version, default "
+        f"Median of {args.runs} alternating runs (before, after) after one warm-up of the current version, default "
         f"parameters; {scope}. CPU ms: this process's CPU time (Oxigraph runs a query in the calling thread), "
         "less disturbed by the load than the wall-clock ms.", "",
         "| query | kind | before ms | before CPU ms | after ms | after CPU ms |", "|---|---|---:|---:|---:|---:|",
