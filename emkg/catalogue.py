@@ -80,6 +80,24 @@ class Param:
         return raw
 
 
+# A list query may choose the keys of its page first: a sub-SELECT of the keys its rows are ordered by
+# first (e.g. the patients), whose ORDER BY line ends with the comment `# page keys`. Given a page, that
+# ORDER BY gets `LIMIT offset + size`, so the details are joined to those keys only instead of to every
+# key before the whole answer is sorted. The rows are the same as without it when the outer ORDER BY starts
+# with the same keys in the same order and every key the sub-SELECT can give has at least one row: then
+# the first offset + size rows belong to the first offset + size keys. The keys are sorted as computed
+# strings, CONCAT(STR(?iri), " "): " " sorts before any character an IRI may hold, so the order is the
+# IRIs' own, and Oxigraph compares computed strings in memory but stored IRIs by reading each from disk
+# (1,000 patients sorted in 3 ms instead of 23 ms). Oxigraph sorts a whole answer before it takes a
+# LIMIT; the sort of the page's keys alone is the cheap part. A key sub-SELECT that depends on a
+# parameter names the parameter's variable in a comment between SELECT and WHERE, so that the embedded
+# store binds it inside (emkg.store.embedded_query looks for it there); it does not project it, because
+# Virtuoso 7.2 joins a projected unbound variable as NULL. Queries sent to remote endpoints get no key limits
+# (`limit_keys`), so there the sub-SELECT's keys may be more than needed, never fewer. Several key
+# sub-SELECTs (the same keys, e.g. one inside a grouped sub-SELECT) are all limited alike.
+PAGE_KEYS = re.compile(r"^([ \t]*ORDER BY\b[^\n#]*?)[ \t]*(# page keys\b[^\n]*)$", re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class StoredQuery:
     name: str
@@ -107,8 +125,12 @@ class StoredQuery:
                 out[param.var] = param.bind(raw)
         return out
 
-    def paged_text(self, limit: int | None = None, offset: int = 0) -> str:
+    def paged_text(self, limit: int | None = None, offset: int = 0, limit_keys: bool = True) -> str:
         """The query text with LIMIT/OFFSET: `limit` rows (default: the page size; 0: all) from `offset`.
+
+        `limit_keys=False` leaves the page-key sub-SELECT (PAGE_KEYS) whole: for remote endpoints, where the
+        parameters' VALUES stand only at the top of the query (emkg.store.bind_values), so a key sub-SELECT
+        would not see them (on the embedded store they are put inside it too: emkg.store.embedded_query).
 
         An aggregate query (no page size) is returned whole unless a limit is given. The clause is added at
         the end, as grlc's own pagination does; every stored query ends with a total ORDER BY, so pages
@@ -118,7 +140,13 @@ class StoredQuery:
             raise CatalogueError("--limit and --offset take whole numbers >= 0")
         size = self.page_size if limit is None else (limit or None)
         clause = (f"LIMIT {size}" if size else "") + (f" OFFSET {offset}" if offset else "")
-        return self.text.rstrip() + "\n" + clause.strip() + "\n" if clause else self.text
+        if not clause:
+            return self.text
+        text = self.text
+        if size and limit_keys:
+            # the page's keys first: `offset + size` of them are enough (see PAGE_KEYS)
+            text = PAGE_KEYS.sub(lambda m: f"{m.group(1)} LIMIT {offset + size}  {m.group(2)}", text)
+        return text.rstrip() + "\n" + clause.strip() + "\n"
 
 
 def header(text: str) -> dict:

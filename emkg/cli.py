@@ -154,7 +154,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, build_dir: Path | None, 
     try:
         stored = catalogue.get(name)
         bindings = stored.bindings(given)
-        text = stored.paged_text(limit, offset)
+        text = stored.paged_text(limit, offset, limit_keys=endpoint is None)
     except catalogue.CatalogueError as exc:
         _fail(f"error: {exc}", 2)
     except ValueError as exc:  # pyoxigraph refuses the term: UBERON:a[b], UBERON:%zz, a second '#'
