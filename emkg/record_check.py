@@ -181,6 +181,25 @@ def qc_problems(db, name: str, context: Context, locations: dict | None = None) 
     return problems
 
 
+def _undeclared_terms(record, name: str, context: Context) -> list[str]:
+    """The emkg: terms the record uses but the ontology does not declare, each with its file, line and
+    field, as `emkg validate` names them (the whole-graph QC above only says that some are)."""
+    from emkg import record_checks
+    from emkg.validate import _fields_by_predicate
+
+    lines = {field: line for field, line in record.locations.values()}
+    problems = []
+    for finding in record_checks.undeclared_terms(record.graph, context.declared, record.locations,
+                                                  _fields_by_predicate()):
+        part = finding.path
+        while part not in lines and "." in part:
+            part = part.rsplit(".", 1)[0]
+        line = lines.get(part)
+        problems.append(f"{name}:{line}: {finding.path}: {finding.message}" if line else
+                        f"{name}: {finding.path}: {finding.message}")
+    return problems
+
+
 def check_text(data: bytes, name: str) -> dict:
     """Every per-record check. Returns {file, ok, problems, notes, nt, source_text, timings}."""
     from emkg import ontology_qc
@@ -201,9 +220,8 @@ def check_text(data: bytes, name: str) -> dict:
         return _failed(name, [str(p) for p in exc.problems])
     timings["read"] = time.perf_counter() - started
     graph = record.graph
-    undeclared = ontology_qc.undeclared_in_graph(graph, context.declared, name)
-    if undeclared:
-        return _failed(name, [str(p) for p in undeclared])
+    if ontology_qc.undeclared_in_graph(graph, context.declared, name):
+        return _failed(name, _undeclared_terms(record, name, context))
     started = time.perf_counter()
     db, nt = _stored_with_ontology(graph.serialize(format="nt", encoding="utf-8"), context)
     timings["serialise"] = time.perf_counter() - started

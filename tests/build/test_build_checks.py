@@ -37,3 +37,17 @@ def test_the_same_publication_in_two_records_fails_the_build(tmp_path, seeds_dir
     assert any("the same publication is curated in two records" in p and "copy-of-the-case" in p
                and "000_55fb43ead57bd779.txt" in p for p in caught.value.problems), caught.value.problems
     assert not (tmp_path / "build" / "current").exists()
+
+
+def test_a_term_the_ontology_lacks_is_named_with_file_line_and_field(seeds_dir):
+    """A misspelt vocabulary term stops the record's check with the field of its use and the line of the
+    part that holds it, as `emkg validate` names it (not the bare term)."""
+    record_check.prepare(None, None, seeds_dir)
+    text = SMALL_RECORD.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if row == "  - id: sscar-t-19")
+    result = record_check.check_text(text.replace("emkg:LentiviralVector", "emkg:LentiviralVektor").encode(),
+                                     SMALL_RECORD.name)
+    assert not result["ok"]
+    assert result["problems"] == [
+        f"{SMALL_RECORD.name}:{line}: products[0].vector: emkg:LentiviralVektor is not a term of the ontology; "
+        "`emkg terms` lists the allowed values"], result["problems"]
