@@ -555,6 +555,25 @@ def write_results(mutants: list[Mutant], accepted: dict[str, str]) -> None:
     if not_run:
         lines += ["", f"Not run yet ({len(not_run)}): " + ", ".join(f"`{i}`" for i in not_run)]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # the same text in tests/README.md's mutation section (everything after the title and the comment)
+    write_readme_block(["Written by `mutate_rules.py` from `outcomes.jsonl`, as in "
+                        "[mutation/RESULTS.md](mutation/RESULTS.md):", "",
+                        *(f"#{line}" if line.startswith("## ") else line for line in lines[4:])])
+
+
+README = ROOT / "tests" / "README.md"
+BEGIN, END = "<!-- mutate_rules.py: begin -->", "<!-- mutate_rules.py: end -->"
+
+
+def write_readme_block(lines: list[str]) -> None:
+    """The figures and survivors in tests/README.md, between its two markers (kept when they are absent)."""
+    if not README.is_file():
+        return
+    text = README.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        return
+    head, rest = text.split(BEGIN, 1)
+    README.write_text(head + BEGIN + "\n" + "\n".join(lines) + "\n" + END + rest.split(END, 1)[1], encoding="utf-8")
 
 
 if __name__ == "__main__":
