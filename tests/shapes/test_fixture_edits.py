@@ -183,6 +183,8 @@ QUALIFIERS = ["emkg:NotDetected", "emkg:BelowDetectionLimit", "emkg:Negligible",
 BOUNDS = ["emkg:LessThan", "emkg:AtMost", "emkg:GreaterThan", "emkg:AtLeast"]
 CNS = ["emkg:CNS1", "emkg:CNS2", "emkg:CNS3", "emkg:NotReported", "emkg:Unknown"]
 VALUE_SETS = [
+    ("DemographicsShape", "f:P2-demo", "emkg:sex", ["emkg:Male", "emkg:Female", "emkg:NotReported", "emkg:Unknown"]),
+    ("CarTProductShape", "f:product3", "emkg:targetsAntigen", ["emkg:NotReported", "emkg:Unknown"]),
     ("SiteShape", "f:P2-relapse2", "emkg:hasSite",
      ["emkg:SiteNotReported", "emkg:ExtramedullarySiteNotReported", "emkg:NotReported", "emkg:Unknown"]),
     ("QuantityFieldsShape", "f:c2-late-time", "emkg:qualifier", QUALIFIERS),
