@@ -558,7 +558,7 @@ def write_results(mutants: list[Mutant], accepted: dict[str, str]) -> None:
     # the same text in tests/README.md's mutation section (everything after the title and the comment)
     write_readme_block(["Written by `mutate_rules.py` from `outcomes.jsonl`, as in "
                         "[mutation/RESULTS.md](mutation/RESULTS.md):", "",
-                        *(f"#{line}" if line.startswith("## ") else line for line in lines[4:])])
+                        *(f"##{line}" if line.startswith("## ") else line for line in lines[4:])])
 
 
 README = ROOT / "tests" / "README.md"
