@@ -243,12 +243,14 @@ MAPPING_EDITS = [
      "response no longer assesses the row's infusion"),
     ("loaders/csv_template.py", '"response": ("response", "response")', '"response": ("response", "followup")',
      "response fact id suffix changed"),
-    ("loaders/csv_template.py", 'Column("infusion_dose_unit", "infusion", "dose.unit"',
-     'Column("infusion_dose_unit", "infusion", "dose.unit_label"', "infusion dose unit mapped to another field"),
-    ("loaders/csv_template.py", 'Column(p + "grade", part, "grade"', 'Column(p + "grade", part, "grade_max"',
-     "toxicity grade mapped to grade_max"),
-    ("loaders/csv_template.py", 'Column("response_mrd_negative", "response", "mrd_negative"',
-     'Column("response_mrd_negative", "response", "mrd_negative_"', "MRD-negative column not mapped"),
+    # the CSV columns are the generated table loaders/csv_columns.py (from schema/emkg_record.yaml): a
+    # mutant there is a wrong column mapping as the loader reads it
+    ("loaders/csv_columns.py", "('infusion_dose_unit',\n  'infusion',\n  'dose.unit',",
+     "('infusion_dose_unit',\n  'infusion',\n  'dose.unit_label',", "infusion dose unit mapped to another field"),
+    ("loaders/csv_columns.py", "('toxicity1_grade', 'toxicity1', 'grade',",
+     "('toxicity1_grade', 'toxicity1', 'grade_max',", "toxicity grade mapped to grade_max"),
+    ("loaders/csv_columns.py", "('response_mrd_negative', 'response', 'mrd_negative',",
+     "('response_mrd_negative', 'response', 'mrd_negative_',", "MRD-negative column not mapped"),
     ("loaders/phenopacket.py", '"NCIT:C4870": "emkg:CompleteRemission"', '"NCIT:C4870": "emkg:PartialRemission"',
      "complete response mapped to partial remission"),
     ("loaders/phenopacket.py", '"NCIT:C18058": "emkg:PartialRemission"', '"NCIT:C18058": "emkg:CompleteRemission"',
@@ -553,6 +555,25 @@ def write_results(mutants: list[Mutant], accepted: dict[str, str]) -> None:
     if not_run:
         lines += ["", f"Not run yet ({len(not_run)}): " + ", ".join(f"`{i}`" for i in not_run)]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # the same text in tests/README.md's mutation section (everything after the title and the comment)
+    write_readme_block(["Written by `mutate_rules.py` from `outcomes.jsonl`, as in "
+                        "[mutation/RESULTS.md](mutation/RESULTS.md):", "",
+                        *(f"##{line}" if line.startswith("## ") else line for line in lines[4:])])
+
+
+README = ROOT / "tests" / "README.md"
+BEGIN, END = "<!-- mutate_rules.py: begin -->", "<!-- mutate_rules.py: end -->"
+
+
+def write_readme_block(lines: list[str]) -> None:
+    """The figures and survivors in tests/README.md, between its two markers (kept when they are absent)."""
+    if not README.is_file():
+        return
+    text = README.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        return
+    head, rest = text.split(BEGIN, 1)
+    README.write_text(head + BEGIN + "\n" + "\n".join(lines) + "\n" + END + rest.split(END, 1)[1], encoding="utf-8")
 
 
 if __name__ == "__main__":
