@@ -30,6 +30,7 @@ from rdflib.namespace import XSD
 
 from emkg.namespaces import compact
 from emkg.shacl import SH, Violation
+from emkg.shacl_sparql import _prefixes
 
 ISA = "<urn:emkg:shacl:isa>"  # graph name and predicate of the class closure
 _RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
@@ -135,7 +136,7 @@ def _node_shape(shapes: Graph, shape: URIRef) -> list[Check]:
 
 def _target_group(shapes: Graph, shape) -> tuple[str, str]:
     """(the PREFIX lines a SPARQL target needs, one group binding ?this to every focus node)."""
-    prefixes: dict[str, str] = {}
+    sparql_targets = []
     groups = [f"GRAPH {ISA} {{ ?this {ISA} {c.n3()} }}" for c in shapes.objects(shape, SH.targetClass)]
     groups += [f"VALUES ?this {{ {_term(n)} }}" for n in shapes.objects(shape, SH.targetNode)]
     groups += [f"?this {p.n3()} []" for p in shapes.objects(shape, SH.targetSubjectsOf)]
@@ -145,22 +146,12 @@ def _target_group(shapes: Graph, shape) -> tuple[str, str]:
         if (target, RDF.type, SH.SPARQLTarget) not in shapes or select is None \
                 or re.search(r"\$[A-Za-z_]", str(select)):
             raise Unsupported("a target that is not a plain SPARQL target")
-        prefixes.update(_prefix_map(shapes, target))
+        sparql_targets.append(target)
         groups.append("{ " + str(select) + "\n}")  # a comment in it ends at its line
     if not groups:
         raise Unsupported("no target")
-    prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in sorted(prefixes.items()))
+    prologue = _prefixes(shapes, sparql_targets)
     return prologue, "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(f"{{ {g} }}" for g in groups) + " } }"
-
-
-def _prefix_map(shapes: Graph, node) -> dict[str, str]:
-    found = {}
-    for declarations in shapes.objects(node, SH.prefixes):
-        for declared in shapes.objects(declarations, SH.declare):
-            prefix, namespace = shapes.value(declared, SH.prefix), shapes.value(declared, SH.namespace)
-            if prefix is not None and namespace is not None:
-                found[str(prefix)] = str(namespace)
-    return found
 
 
 def _path(shapes: Graph, path) -> tuple[str, str | None]:
