@@ -137,3 +137,14 @@ def test_a_cohort_response_is_paired_only_with_relapse_site_subgroups_of_the_coh
     scopes = {(local(r["site"]).rsplit("_", 1)[-1], r["response_scope"], r["site_subgroup"]) for r in cohort}
     assert scopes == {("0001017", '"whole cohort, not reported by site"', '"2 of 4"'),
                       ("0002097", '"whole cohort, at this site"', '""')}
+
+
+def test_toxicity_by_construct_counts_a_patient_once_per_group_however_many_events(db):
+    # P2 has two grade 1 CRS events: one without an anchor among three autologous infusions, one counted from
+    # infusion 3 (autologous, CD28): one patient in the autologous grade 1 group, not two
+    result = typed_rows(db, "toxicity-grade-by-construct", {})
+    rows = [dict(zip(result["columns"], row, strict=True)) for row in result["rows"]]
+    grade_one = {(local(r["feature"]).rsplit("/", 1)[-1], r["numerator"], r["denominator"]) for r in rows
+                 if r["grade"] == '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'}
+    one, two = ('"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '"2"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    assert grade_one == {("Autologous", one, two), ("CD28Domain", one, one)}
