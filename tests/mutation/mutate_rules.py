@@ -49,7 +49,8 @@ OUTCOMES = HERE / "outcomes.jsonl"
 # The tests each area's mutants are run against (the fast subset; `-x` stops at the first failure).
 TESTS = {
     "shapes": ["tests/shapes", "tests/test_shacl.py"],
-    "queries": ["tests/queries/test_golden.py", "tests/queries/test_fixture_queries.py", "tests/queries/test_page_keys.py"],
+    "queries": ["tests/queries/test_golden.py", "tests/queries/test_fixture_queries.py",
+                "tests/queries/test_page_keys.py"],
     "mappings": ["tests/loaders/test_csv_template.py", "tests/loaders/test_phenopacket.py", "tests/converters"],
 }
 TIMEOUT = 1800  # seconds per run; a mutant that hangs the tests counts as killed (and is flagged)
