@@ -46,6 +46,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mutate_rules import write_readme_block  # noqa: E402
 from mutmut_report import ACCEPTED, ROOT, module_of  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -133,9 +134,10 @@ def run_one(mutant: str, tests: list[str], durations: dict[str, float], budget: 
         status = "timeout" if limit == hang_limit else "undecided"
         return entry | {"status": status, "seconds": seconds, "estimated": round(estimated, 1)}
     seconds = round(time.monotonic() - start, 1)
-    # pytest: 0 all passed, 1 a test failed, 2 interrupted (a collection error), 3 internal error, 4 usage, 5 none
-    if done.returncode in (4, 5):
-        raise SystemExit(f"{mutant}: pytest exit {done.returncode}, the tests could not run:\n{done.stdout[-2000:]}")
+    # pytest: 0 all passed, 1 a test failed, 2 interrupted, 3 internal error, 4 usage error (also: a test module
+    # failed to collect, or a test id of the clean run no longer exists), 5 no tests collected. The map's tests
+    # all passed on the clean tree (mutmut's stats run), so any other exit is the mutant's doing: killed, as
+    # mutmut counts it; the exit code is kept in the result line.
     status = "survived" if done.returncode == 0 else "killed"
     failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))][:1]
     return entry | {"status": status, "seconds": seconds, "estimated": round(estimated, 1), "rc": done.returncode,
@@ -224,6 +226,22 @@ def summary(name: str) -> tuple[list[str], dict]:
     return lines, figures
 
 
+README_BEGIN, README_END = "<!-- mutmut_sample.py: begin -->", "<!-- mutmut_sample.py: end -->"
+
+
+def _readme_lines(name: str, head: list[str], lines: list[str]) -> list[str]:
+    """tests/README.md's block: the first run's table (the estimate), then the current figures and survivors."""
+    block = [f"Written by `mutmut_sample.py report {name}`, as in "
+             f"[mutation/SAMPLE-{name}.md](mutation/SAMPLE-{name}.md):", ""]
+    first = HERE / f"SAMPLE-{name}-first-run.md"
+    if first.is_file():
+        table = [line for line in first.read_text(encoding="utf-8").splitlines() if line.startswith("|")][:3]
+        block += [f"First run (the estimate for the whole tool; [mutation/SAMPLE-{name}-first-run.md]"
+                  f"(mutation/SAMPLE-{name}-first-run.md)):", "", *table, "", "Now:", ""]
+    return block + [line for line in head[4:] if line] + [""] + [
+        f"##{line}" if line.startswith("## ") else line for line in lines]
+
+
 def report(name: str, first: bool) -> int:
     lines, figures = summary(name)
     results = read_results(name)
@@ -249,6 +267,7 @@ def report(name: str, first: bool) -> int:
     if first:
         (HERE / f"SAMPLE-{name}-first-run.md").write_text(
             text.replace(f"sample `{name}`", f"sample `{name}`, first run", 1), encoding="utf-8")
+    write_readme_block(_readme_lines(name, head, lines), README_BEGIN, README_END)
     print(text)
     print(json.dumps(figures))
     return 0
