@@ -10,7 +10,7 @@ import pytest
 
 from loaders import csv_template
 from loaders.core import Problem
-from loaders.limits import MAX_ROWS
+from loaders.limits import MAX_LITERAL_CHARS, MAX_ROWS
 from loaders.source_map import Unusable
 from loaders.yaml_record import build_record
 
@@ -182,3 +182,35 @@ def test_one_row_over_the_limit_is_refused_at_its_line():
     # the header is line 1, the comment line 2: the (MAX_ROWS + 1)th data row is on line MAX_ROWS + 3
     assert str(refused.value) == f"t.csv:{MAX_ROWS + 3}: more than 5,000 rows, over the limit; split the file"
     assert MAX_ROWS == 5_000
+
+
+@pytest.fixture
+def caller_limit():
+    """The csv module's cell limit set by the caller to a value of its own, put back after the test."""
+    before = csv.field_size_limit(123_456)
+    yield 123_456
+    csv.field_size_limit(before)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("publication_id,patient_id\nx," + "a" * (MAX_LITERAL_CHARS + 1) + "\n",
+     "t.csv:2: a cell over the limit of 100,000 characters"),
+    ("a,b\n1,2\n", "t.csv: no header row naming publication_id; start from `emkg template csv`"),
+    ("", "t.csv: no header row naming publication_id; start from `emkg template csv`"),
+    ("# c\npublication_id,patient_id, patient_id,sex,sex\nx,1,2,,\n",
+     "t.csv:2: the header names the column(s) patient_id, sex more than once; which one holds the value would be "
+     "a guess"),
+    ("publication_id\n# only a comment\n\n", "t.csv: no rows: the file has a header but no patient rows"),
+])
+def test_unusable_csv_files_say_why_and_where(text, message, caller_limit):
+    with pytest.raises(Unusable) as refused:
+        csv_template._rows(text, "t.csv")
+    assert str(refused.value) == message
+    assert csv.field_size_limit() == caller_limit  # the csv module's own limit is put back
+
+
+def test_a_cell_at_the_limit_and_a_header_after_comments_are_read(caller_limit):
+    text = "# made by hand\n\n publication_id , patient_id\n# a note\nx," + "a" * MAX_LITERAL_CHARS + "\n"
+    assert csv_template._rows(text, "t.csv") == [(3, ["publication_id", "patient_id"]),
+                                                  (5, ["x", "a" * MAX_LITERAL_CHARS])]
+    assert csv.field_size_limit() == caller_limit
