@@ -16,9 +16,9 @@ QUOTE = "A made-up test case of isolated testicular relapse."
 
 def converted(first_reference: dict | None, *extra: dict):
     packet = json.loads(VALID.read_text(encoding="utf-8"))
-    refs = packet["metaData"]["externalReferences"]
-    annotations = refs[1:]
-    packet["metaData"]["externalReferences"] = ([first_reference] if first_reference else []) + list(extra) + annotations
+    annotations = packet["metaData"]["externalReferences"][1:]
+    first = [first_reference] if first_reference else []
+    packet["metaData"]["externalReferences"] = first + list(extra) + annotations
     return convert(json.dumps(packet, indent=2), "p.json")
 
 
