@@ -87,3 +87,28 @@ def test_a_duplicate_written_while_the_lock_is_awaited_is_reported_and_the_rival
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (result.exception, result.output)
     assert "likely duplicate" in result.output and result.output.rstrip("\n").endswith("nothing was written")
     assert "day: 29" in target.read_text(encoding="utf-8") and list(evidence.glob("*.yaml")) == [target]
+
+
+def test_a_source_text_with_two_publications_is_refused(tmp_path, monkeypatch):
+    import csv
+    import io
+
+    from emkg import paths
+
+    monkeypatch.setattr(paths, "USER_SOURCES_DIR", tmp_path / "sources")  # never the checkout's sources/
+
+    header, row = list(csv.reader(io.StringIO((TESTS / "records" / "valid" / "minimal-case.csv").read_text())))
+    other = dict(zip(header, row, strict=True)) | {"publication_id": "another-2025", "publication_label": "Another",
+                                                   "age_years": "40"}
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, row, [other[h] for h in header]])
+    two = tmp_path / "two.csv"
+    two.write_text(out.getvalue(), encoding="utf-8")
+    text = tmp_path / "paper.txt"
+    quotes = [value for name, value in zip(header, row, strict=True) if name.endswith("quote") and value]
+    text.write_text(" ".join(quotes), encoding="utf-8")  # every quote is found
+    result = submit(two, tmp_path / "evidence", source_text=text, source_dirs=[])
+    assert (result.code, result.messages, result.written) == (
+        2, ["--source-text goes with a submission of one publication"], [])
+    assert len(result.outcome.records) == 2 and not (tmp_path / "evidence").exists()
+    assert not (tmp_path / "sources").exists()
