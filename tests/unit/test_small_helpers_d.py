@@ -83,3 +83,19 @@ def test_sparql_constraint_violations_carry_value_path_message_and_location():
         Violation("Warning", str(a), "emkg:q", "sh:SPARQLConstraintComponent", "https://example.org/LoneShape",
                   "https://example.org/a lacks https://w3id.org/emkg/q, value https://example.org/a",
                   str(a), "a.yaml", "cases[0]", 7)]
+
+
+def test_a_phenopacket_car_t_infusion_points_each_field_at_its_json_path_and_line():
+    from pathlib import Path
+
+    from loaders.phenopacket import convert
+
+    packet = Path(__file__).parent.parent / "records" / "valid" / "minimal-case.phenopacket.json"
+    (record,) = convert(packet.read_text(encoding="utf-8"), packet.name).records
+    facts = record.data["patients"][0]["facts"]
+    index = [f["type"] for f in facts].index("car-t-infusion")
+    where = {field: record.source.locate(f"patients[0].facts[{index}]{field}")
+             for field in ("", ".product", ".dose")}
+    assert where == {"": ("medicalActions[0].treatment", 15),
+                     ".product": ("medicalActions[0].treatment.agent.id", 16),
+                     ".dose": ("medicalActions[0].treatment.doseIntervals[0].quantity", 17)}
