@@ -73,14 +73,15 @@ def read_sample(name: str) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def read_results(name: str) -> dict[str, dict]:
-    """mutant -> its latest result line."""
+def read_results(name: str, first: bool = False) -> dict[str, dict]:
+    """mutant -> its latest result line (its first with first=True)."""
     path = SAMPLES / f"{name}.jsonl"
-    results = {}
+    results: dict[str, dict] = {}
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
             entry = json.loads(line)
-            results[entry["mutant"]] = entry
+            if not (first and entry["mutant"] in results):
+                results[entry["mutant"]] = entry
     return results
 
 
@@ -184,8 +185,19 @@ def _score(killed: int, trials: int) -> str:
     return f"{100 * killed / trials:.1f} % ({100 * low:.1f}-{100 * high:.1f})"
 
 
-def summary(name: str) -> tuple[list[str], dict]:
-    """The report's lines and its figures, from the sample's results."""
+def _row(label: str, statuses: list[str], equivalent: int) -> str:
+    killed = sum(1 for s in statuses if s in KILLED)
+    not_killed = sum(1 for s in statuses if s in NOT_KILLED)
+    judged = killed + not_killed
+    return (f"| {label} | {judged} | {killed} | {equivalent} | {not_killed - equivalent} | "
+            f"{_score(killed, judged)} | {_score(killed, judged - equivalent)} |")
+
+
+def summary(name: str, tests_added_at: str | None = None) -> tuple[list[str], dict]:
+    """The report's lines and its figures, from the sample's results. With tests_added_at (the UTC time the
+    tests written against the first run's survivors were in place), the mutants first run before and after it
+    get a row each: the later ones were drawn with the sample but never seen by the test writers, so their
+    first run estimates the tool with the added tests, without the bias of the reruns."""
     names = read_sample(name)
     results = read_results(name)
     accepted = json.loads(ACCEPTED.read_text(encoding="utf-8")) if ACCEPTED.is_file() else {}
@@ -200,17 +212,29 @@ def summary(name: str) -> tuple[list[str], dict]:
     if judged:
         figures |= {"score": round(killed / judged, 4),
                     "score_without_equivalents": round(killed / max(1, judged - len(equivalent)), 4)}
+    lines = ["| mutants | run | killed | not killed: equivalent or accepted | not killed: not explained | "
+             "score (95 % CI) | score without equivalents (95 % CI) |", "|---|---|---|---|---|---|---|"]
+    if tests_added_at:
+        firsts = read_results(name, first=True)
+        for label, chosen in (("first run before the tests were added", lambda at: at < tests_added_at),
+                              (f"first run with the tests added ({tests_added_at} UTC): the unbiased estimate now",
+                               lambda at: at >= tests_added_at)):
+            group = [m for m in names if m in firsts and chosen(firsts[m]["at"])]
+            first_statuses = [firsts[m]["status"] for m in group]
+            group_equivalent = sum(1 for m in group if firsts[m]["status"] in NOT_KILLED and m in accepted)
+            lines.append(_row(label, first_statuses, group_equivalent))
+            figures[label.split(" (")[0].replace(" ", "_")] = len(group)
+    lines.append(_row("every mutant run, latest result (reruns after tests included)",
+                      [status[m] for m in names], len(equivalent)))
+    lines.append("")
     kinds = Counter(status[m] for m in not_killed)
-    lines = ["| mutants | killed | not killed: equivalent or accepted | not killed: not explained | not run | "
-             "score (95 % CI) | score without equivalents (95 % CI) |", "|---|---|---|---|---|---|---|",
-             f"| {len(names)} | {killed} | {len(equivalent)} | {len(unexplained)} | {len(names) - judged} | "
-             f"{_score(killed, judged)} | {_score(killed, judged - len(equivalent))} |", "",
-             "Not killed, by kind: " + (", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())) or "none")
-             + "; timeouts (killed): " + str(sum(1 for s in status.values() if s == "timeout")) + "."]
+    lines += ["Not killed, by kind: " + (", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())) or "none")
+              + "; timeouts (killed): " + str(sum(1 for s in status.values() if s == "timeout")) + "."]
     by_module: dict[str, Counter] = defaultdict(Counter)
     for mutant, s in status.items():
         by_module[module_of(mutant)]["killed" if s in KILLED else s] += 1
-    lines += ["", "Killed / sampled per module (the sample is not stratified: a module's few mutants say little "
+    lines += ["", f"Not run: {len(names) - judged}.", "",
+              "Killed / sampled per module (the sample is not stratified: a module's few mutants say little "
               "on their own): " + ", ".join(f"{module} {c['killed']}/{sum(c.values())}"
                                              for module, c in sorted(by_module.items())) + ".", "",
               "## Mutants not killed", ""]
@@ -242,8 +266,8 @@ def _readme_lines(name: str, head: list[str], lines: list[str]) -> list[str]:
         f"##{line}" if line.startswith("## ") else line for line in lines]
 
 
-def report(name: str, first: bool) -> int:
-    lines, figures = summary(name)
+def report(name: str, first: bool, tests_added_at: str | None = None) -> int:
+    lines, figures = summary(name, tests_added_at)
     results = read_results(name)
     stamps = sorted(entry["at"] for entry in results.values()) or ["none"]
     one, five, fifteen = os.getloadavg()
@@ -289,12 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     reporting = commands.add_parser("report", help="write SAMPLE-NAME.md from the sample's results")
     reporting.add_argument("name")
     reporting.add_argument("--first", action="store_true", help="also keep it as the sample's first-run report")
+    reporting.add_argument("--tests-added-at", help="UTC 'YYYY-MM-DD HH:MM:SS' from which the added tests were in "
+                           "place: mutants first run before and after it get a row each")
     args = parser.parse_args(argv)
     if args.command == "draw":
         return draw(args.name, args.size, args.seed, args.exclude)
     if args.command == "run":
         return run(args.name, args.workers, args.budget, args.again)
-    return report(args.name, args.first)
+    return report(args.name, args.first, args.tests_added_at)
 
 
 if __name__ == "__main__":
