@@ -95,7 +95,11 @@ def _serve_queries(store_dir: str, conn) -> None:
     from emkg import serve_guard
 
     check = lru_cache(maxsize=256)(serve_guard.check)
-    store = ox.Store.read_only(store_dir)
+    try:
+        store = ox.Store.read_only(store_dir)
+    except (OSError, RuntimeError) as exc:  # a corrupt or unreadable store: tell the server why, in one line
+        conn.send(("failed", " ".join(str(exc).split()) or type(exc).__name__, b""))
+        return
     conn.send(("ready", "", b""))
     while True:
         try:
@@ -143,6 +147,7 @@ class _Worker:
             raise RuntimeError("a query worker did not start")
         kind, message, _ = self.conn.recv()
         if kind != "ready":
+            self.stop()
             raise RuntimeError(f"a query worker failed to start: {message}")
 
     def stop(self) -> None:

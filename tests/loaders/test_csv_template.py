@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from loaders import csv_template
+from loaders.core import Problem
+from loaders.limits import MAX_LITERAL_CHARS, MAX_ROWS
 from loaders.source_map import Unusable
 from loaders.yaml_record import build_record
 
@@ -137,3 +139,78 @@ def test_model2_columns_are_reported_at_their_column(tmp_path):
     assert outcome.code == 1
     found = {(d["field"], d["line"]) for d in outcome.details if d["severity"] == "Violation"}
     assert {("relapse_laterality", 2), ("relapse_timing_unit", 2), ("age_low", 2)} <= found, outcome.problems
+
+
+def test_a_publication_conflict_names_the_line_that_first_described_it():
+    # P1 (line 2) leaves the label empty, P2 (line 3) gives it first, P3 (line 4) gives another one
+    text = rows(P1={"publication_label": ""}, P2={}, P3={"publication_label": "Something else"})
+    conversion = csv_template.convert(text, "t.csv")
+    assert conversion.problems == [Problem("t.csv", "publication_label", 4, "publication 'test-minimal-csv-case' is "
+                                           "described differently on line 3", "Something else")]
+    (record,) = conversion.records
+    assert record.data["publication"]["label"] == "Example case report 2024"
+    assert record.source.lines[("publication", "label")] == 3
+    assert record.source.source_field("publication.label") == "publication_label"
+    assert record.source.lines[("publication", "design")] == 2  # given on every row, first on line 2
+    assert record.source.lines[("publication",)] == 2
+    assert record.source.source_field("publication") == "publication_id"
+
+
+def test_the_same_publication_on_every_row_is_no_conflict():
+    conversion = csv_template.convert(rows(P1={}, P2={}, P3={}), "t.csv")
+    assert conversion.problems == [] and conversion.warnings == []
+    (record,) = conversion.records
+    assert record.data["publication"]["id"] == "test-minimal-csv-case"
+
+
+def _numbered(data_rows: int) -> str:
+    """A header (line 1), a comment (line 2), then data_rows rows, a blank line and a last comment."""
+    return "publication_id,patient_id\n# a comment row\n" + "".join(f"pub,P{i}\n" for i in range(data_rows)) + \
+        "\n# the end\n"
+
+
+def test_the_row_limit_allows_exactly_max_rows_data_rows():
+    rows_read = csv_template._rows(_numbered(MAX_ROWS), "t.csv")
+    assert len(rows_read) == MAX_ROWS + 1  # the header and every data row
+    assert rows_read[0] == (1, ["publication_id", "patient_id"])
+    assert rows_read[-1] == (MAX_ROWS + 2, ["pub", f"P{MAX_ROWS - 1}"])
+
+
+def test_one_row_over_the_limit_is_refused_at_its_line():
+    with pytest.raises(Unusable) as refused:
+        csv_template._rows(_numbered(MAX_ROWS + 1), "t.csv")
+    # the header is line 1, the comment line 2: the (MAX_ROWS + 1)th data row is on line MAX_ROWS + 3
+    assert str(refused.value) == f"t.csv:{MAX_ROWS + 3}: more than 5,000 rows, over the limit; split the file"
+    assert MAX_ROWS == 5_000
+
+
+@pytest.fixture
+def caller_limit():
+    """The csv module's cell limit set by the caller to a value of its own, put back after the test."""
+    before = csv.field_size_limit(123_456)
+    yield 123_456
+    csv.field_size_limit(before)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("publication_id,patient_id\nx," + "a" * (MAX_LITERAL_CHARS + 1) + "\n",
+     "t.csv:2: a cell over the limit of 100,000 characters"),
+    ("a,b\n1,2\n", "t.csv: no header row naming publication_id; start from `emkg template csv`"),
+    ("", "t.csv: no header row naming publication_id; start from `emkg template csv`"),
+    ("# c\npublication_id,patient_id, patient_id,sex,sex\nx,1,2,,\n",
+     "t.csv:2: the header names the column(s) patient_id, sex more than once; which one holds the value would be "
+     "a guess"),
+    ("publication_id\n# only a comment\n\n", "t.csv: no rows: the file has a header but no patient rows"),
+])
+def test_unusable_csv_files_say_why_and_where(text, message, caller_limit):
+    with pytest.raises(Unusable) as refused:
+        csv_template._rows(text, "t.csv")
+    assert str(refused.value) == message
+    assert csv.field_size_limit() == caller_limit  # the csv module's own limit is put back
+
+
+def test_a_cell_at_the_limit_and_a_header_after_comments_are_read(caller_limit):
+    text = "# made by hand\n\n publication_id , patient_id\n# a note\nx," + "a" * MAX_LITERAL_CHARS + "\n"
+    assert csv_template._rows(text, "t.csv") == [(3, ["publication_id", "patient_id"]),
+                                                  (5, ["x", "a" * MAX_LITERAL_CHARS])]
+    assert csv.field_size_limit() == caller_limit

@@ -566,15 +566,15 @@ README = ROOT / "tests" / "README.md"
 BEGIN, END = "<!-- mutate_rules.py: begin -->", "<!-- mutate_rules.py: end -->"
 
 
-def write_readme_block(lines: list[str]) -> None:
-    """The figures and survivors in tests/README.md, between its two markers (kept when they are absent)."""
+def write_readme_block(lines: list[str], begin: str = BEGIN, end: str = END) -> None:
+    """The figures and survivors in tests/README.md, between two markers (kept when they are absent)."""
     if not README.is_file():
         return
     text = README.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
+    if begin not in text or end not in text:
         return
-    head, rest = text.split(BEGIN, 1)
-    README.write_text(head + BEGIN + "\n" + "\n".join(lines) + "\n" + END + rest.split(END, 1)[1], encoding="utf-8")
+    head, rest = text.split(begin, 1)
+    README.write_text(head + begin + "\n" + "\n".join(lines) + "\n" + end + rest.split(end, 1)[1], encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -131,7 +131,8 @@ def test_result_cap(endpoint):
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == MAX_ROWS
 
 
-def test_timeout_cuts_a_running_query_while_others_are_answered(endpoint, built):
+def test_timeout_cuts_a_running_query_while_others_are_answered(short_timeout_endpoint, built):
+    endpoint = short_timeout_endpoint
     expected = triple_count(built)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         started = time.monotonic()
@@ -150,9 +151,9 @@ def test_timeout_cuts_a_running_query_while_others_are_answered(endpoint, built)
     assert client(endpoint, COUNT).convert()["results"]["bindings"][0]["n"]["value"] == str(expected)
 
 
-def test_sparqlwrapper_sees_timeout_as_an_error(endpoint):
+def test_sparqlwrapper_sees_timeout_as_an_error(short_timeout_endpoint):
     with pytest.raises((EndPointInternalError, SPARQLWrapperException, urllib.error.HTTPError)):
-        client(endpoint, SLOW_QUERY)
+        client(short_timeout_endpoint, SLOW_QUERY)
 
 
 def test_stored_query_api_binds_parameters(endpoint, built):
