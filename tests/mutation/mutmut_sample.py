@@ -260,9 +260,9 @@ def _readme_lines(name: str, head: list[str], lines: list[str]) -> list[str]:
     first = HERE / f"SAMPLE-{name}-first-run.md"
     if first.is_file():
         table = [line for line in first.read_text(encoding="utf-8").splitlines() if line.startswith("|")][:3]
-        block += [f"First run (the estimate for the whole tool; [mutation/SAMPLE-{name}-first-run.md]"
-                  f"(mutation/SAMPLE-{name}-first-run.md)):", "", *table, "", "Now:", ""]
-    return block + [line for line in head[4:] if line] + [""] + [
+        block += [f"First run, with the tests as they were when the sample was drawn ([mutation/SAMPLE-{name}-"
+                  f"first-run.md](mutation/SAMPLE-{name}-first-run.md)):", "", *table, "", "Now:", ""]
+    return block + head[4:] + [
         f"##{line}" if line.startswith("## ") else line for line in lines]
 
 
@@ -281,7 +281,8 @@ def report(name: str, first: bool, tests_added_at: str | None = None) -> int:
             f"- sample: `tests/mutation/samples/{name}.txt` (its header says how it was drawn); results: "
             f"`samples/{name}.jsonl`",
             f"- commands: `nice -n 19 .venv/bin/python tests/mutation/mutmut_sample.py run {name} --workers 2`, "
-            f"then `.venv/bin/python tests/mutation/mutmut_sample.py report {name}`", "",
+            f"then `.venv/bin/python tests/mutation/mutmut_sample.py report {name}"
+            + (f" --tests-added-at '{tests_added_at}'" if tests_added_at else "") + "`", "",
             "Score: killed (hangs included) / mutants run, with the 95 % Wilson interval for the score of all "
             "mutants of the tool. Not killed: survived (every test reaching the function passed), no tests (no "
             "selected test reaches it), undecided (the budget ran out first; counted as not killed, so the "
