@@ -17,9 +17,9 @@ MAX_ROWS = 500
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def _serving(built, timeout: float):
-    server = serve.make_server(paths.store_dir(built), "127.0.0.1", 0, timeout=timeout, max_rows=MAX_ROWS,
-                               workers=2)
+def serving(store_folder, timeout: float, max_rows: int = MAX_ROWS, workers: int = 2):
+    """Run `emkg serve` on the store in a thread on a free loopback port; yields its base URL, then stops it."""
+    server = serve.make_server(store_folder, "127.0.0.1", 0, timeout=timeout, max_rows=max_rows, workers=workers)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
@@ -31,13 +31,13 @@ def _serving(built, timeout: float):
 @pytest.fixture(scope="session")
 def endpoint(built):
     """The base URL (http://127.0.0.1:PORT) of a server with ORDINARY_TIMEOUT and MAX_ROWS."""
-    yield from _serving(built, ORDINARY_TIMEOUT)
+    yield from serving(paths.store_dir(built), ORDINARY_TIMEOUT)
 
 
 @pytest.fixture(scope="session")
 def short_timeout_endpoint(built):
     """The same with TIMEOUT, for the tests of a query cut at its timeout."""
-    yield from _serving(built, TIMEOUT)
+    yield from serving(paths.store_dir(built), TIMEOUT)
 
 
 @pytest.fixture(scope="module")

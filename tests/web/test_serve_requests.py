@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pyoxigraph as ox
 import pytest
-
-from emkg import serve
+from conftest import serving
 
 ONE_QUERY = "give exactly one query (query=... or a application/sparql-query body)\n"
 READ_ONLY = "updates are refused: this endpoint is read-only\n"
@@ -30,13 +28,7 @@ def small_endpoint(tmp_path_factory):
                ox.Quad(ox.NamedNode(ex + "b"), ox.NamedNode(ex + "p"), ox.Literal("2"))])
     db.flush()
     del db
-    server = serve.make_server(folder, "127.0.0.1", 0, timeout=10, max_rows=100, workers=1)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
-    server.shutdown()
-    serve.close(server)
+    yield from serving(folder, timeout=10, max_rows=100, workers=1)
 
 
 def ask(endpoint, path, data=None, headers=None):
