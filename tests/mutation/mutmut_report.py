@@ -45,17 +45,21 @@ def module_of(name: str) -> str:
     return name.split(".x")[0] if ".x" in name else name.rsplit(".", 1)[0]
 
 
-def generated_counts() -> dict[str, int]:
-    """module -> number of mutants mutmut generates for it, for every module of emkg/ and loaders/."""
+def all_mutant_names() -> list[str]:
+    """Every mutant mutmut generates for emkg/ and loaders/ (mutmut's own generator), sorted."""
     from mutmut.mutation.file_mutation import mutate_file_contents
 
-    counts = {}
+    names = []
     for folder in ("emkg", "loaders"):
         for path in sorted((ROOT / folder).glob("*.py")):
-            names = mutate_file_contents(str(path), path.read_text(encoding="utf-8")).mutant_names
-            if names:
-                counts[f"{folder}.{path.stem}"] = len(names)
-    return counts
+            result = mutate_file_contents(str(path), path.read_text(encoding="utf-8"))
+            names += [f"{folder}.{path.stem}.{name}" for name in result.mutant_names]
+    return sorted(names)
+
+
+def generated_counts() -> dict[str, int]:
+    """module -> number of mutants mutmut generates for it, for every module of emkg/ and loaders/."""
+    return dict(Counter(module_of(name) for name in all_mutant_names()))
 
 
 def main() -> int:

@@ -8,21 +8,21 @@ written afterwards against its survivors raise the sample's own figure (SAMPLE-N
 that figure is reported beside the first run, never instead of it; as tests are only added, the first run's
 score is also a lower bound for the tool with the new tests.
 
-mutmut generates the mutants and maps every test to the functions it reaches (`mutmut run` once, on the suite
-but the Virtuoso and browser-page tests: `[tool.mutmut]` in pyproject.toml). This script then runs each sampled
-mutant itself, in mutants/ with MUTANT_UNDER_TEST set (mutmut's own switch), against the tests that reach its
-function, **fastest first**, stopping at the first failure, within a time budget: a mutant whose tests all pass
-survived; one whose tests are still running when the budget is spent is "undecided" and counts as not killed,
-so the score is a lower bound. A run that takes more than four times its tests' measured time (and the budget
-had room for that) hangs, and counts as killed, as mutmut counts its timeouts.
+mutmut generates the mutants and maps every test to the functions it reaches (`mutmut run` once, on the suite but
+the Virtuoso, browser-page and hostile-input tests: `[tool.mutmut]` in pyproject.toml). This script then runs each
+sampled mutant itself, in mutants/ with MUTANT_UNDER_TEST set (mutmut's own switch), against the tests that reach
+its function, **fastest first**, stopping at the first failure, within a time budget: a mutant whose tests all
+pass survived; one whose tests are still running when the budget is spent is "undecided" and counts as not killed,
+so the score is a lower bound. A run that takes more than four times its tests' measured time (and the budget had
+room for that) hangs, and counts as killed, as mutmut counts its timeouts.
 
-    PYTHONPATH=$PWD/mutants nice -n 19 .venv/bin/mutmut run emkg.paths.x_release_dir__mutmut_1   # mutants/, test map
+    nice -n 19 .venv/bin/mutmut run emkg.paths.x_release_dir__mutmut_1   # mutants/ and the test map
     .venv/bin/python tests/mutation/mutmut_sample.py draw s1 --size 400 --seed 1
     nice -n 19 .venv/bin/python tests/mutation/mutmut_sample.py run s1 --workers 2
     .venv/bin/python tests/mutation/mutmut_sample.py report s1 --first     # the first run: SAMPLE-s1-first-run.md
     # after tests are added against the survivors (mutmut run again first, so mutants/ has the new tests):
     nice -n 19 .venv/bin/python tests/mutation/mutmut_sample.py run s1 --again NAME ...
-    .venv/bin/python tests/mutation/mutmut_sample.py report s1             # SAMPLE-s1.md
+    .venv/bin/python tests/mutation/mutmut_sample.py report s1 --tests-added-at "YYYY-MM-DD HH:MM:SS"  # SAMPLE-s1.md
 
 Mutants run in the order drawn, so a run cut short has judged a random subsample. `run` resumes: a mutant with
 a result in samples/NAME.jsonl is not run again unless named with --again (its newest line then decides).
@@ -47,25 +47,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mutate_rules import write_readme_block  # noqa: E402
-from mutmut_report import ACCEPTED, ROOT, module_of  # noqa: E402
+from mutmut_report import ACCEPTED, ROOT, all_mutant_names, module_of  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE / "samples"
 MUTANTS = ROOT / "mutants"
 KILLED = {"killed", "timeout"}
 NOT_KILLED = {"survived", "no tests", "undecided"}
-
-
-def all_mutant_names() -> list[str]:
-    """Every mutant mutmut generates for emkg/ and loaders/, sorted (the population a sample is drawn from)."""
-    from mutmut.mutation.file_mutation import mutate_file_contents
-
-    names = []
-    for folder in ("emkg", "loaders"):
-        for path in sorted((ROOT / folder).glob("*.py")):
-            result = mutate_file_contents(str(path), path.read_text(encoding="utf-8"))
-            names += [f"{folder}.{path.stem}.{name}" for name in result.mutant_names]
-    return sorted(names)
 
 
 def read_sample(name: str) -> list[str]:
