@@ -78,19 +78,23 @@ def commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def draw(name: str, size: int, seed: int, exclude: list[str]) -> int:
+def draw(name: str, size: int, seed: int, exclude: list[str], modules: list[str] | None = None) -> int:
     population = all_mutant_names()
+    if modules:  # a sample of some modules only: to find the tests' gaps there, never to score the tool
+        population = [mutant for mutant in population if module_of(mutant) in modules]
     excluded = {mutant for other in exclude for mutant in read_sample(other)}
     candidates = [mutant for mutant in population if mutant not in excluded]
     # kept in the order drawn, and run in that order: a run cut short has judged a random subsample
     chosen = random.Random(seed).sample(candidates, size)
     SAMPLES.mkdir(exist_ok=True)
     header = [f"# sample {name}: {size} of {len(candidates)} mutants, drawn with random.Random({seed}).sample",
-              f"# population: every mutant of emkg/ and loaders/ from mutmut's generator ({len(population)}), "
+              f"# population: every mutant of {', '.join(modules) if modules else 'emkg/ and loaders/'} from "
+              f"mutmut's generator ({len(population)}), "
               f"less the samples {', '.join(exclude) or '(none)'}",
               f"# drawn {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit {commit()} by "
               f"`tests/mutation/mutmut_sample.py draw {name} --size {size} --seed {seed}"
-              + "".join(f" --exclude {other}" for other in exclude) + "`"]
+              + "".join(f" --exclude {other}" for other in exclude)
+              + "".join(f" --module {module}" for module in modules or []) + "`"]
     (SAMPLES / f"{name}.txt").write_text("\n".join(header + chosen) + "\n", encoding="utf-8")
     print(f"tests/mutation/samples/{name}.txt: {size} mutants")
     return 0
@@ -294,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     drawing.add_argument("--size", type=int, required=True)
     drawing.add_argument("--seed", type=int, required=True)
     drawing.add_argument("--exclude", action="append", default=[], help="a sample whose mutants are left out")
+    drawing.add_argument("--module", action="append", dest="modules", help="draw from this module's mutants only "
+                         "(repeatable): a training sample showing where tests are missing; it does not score the tool")
     running = commands.add_parser("run", help="run the sample's mutants without a result (see the doc)")
     running.add_argument("name")
     running.add_argument("--workers", type=int, default=1)
@@ -306,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                            "place: mutants first run before and after it get a row each")
     args = parser.parse_args(argv)
     if args.command == "draw":
-        return draw(args.name, args.size, args.seed, args.exclude)
+        return draw(args.name, args.size, args.seed, args.exclude, args.modules)
     if args.command == "run":
         return run(args.name, args.workers, args.budget, args.again)
     return report(args.name, args.first, args.tests_added_at)
