@@ -102,16 +102,54 @@ def draw(name: str, size: int, seed: int, exclude: list[str], modules: list[str]
 
 # --- running -------------------------------------------------------------------------------------------------
 
+# Code run only in a child process is invisible to mutmut's map, which records the calls made in the test's own
+# process: serve's query workers are spawned processes, and the build checks records in forked workers when it
+# has more than one. The children import the mutated copy as well (PYTHONPATH and MUTANT_UNDER_TEST are
+# inherited), so these test files do exercise the mutant; they run after the mapped tests.
+CHILD_PROCESS_TESTS = {
+    "emkg.serve_workers": ["tests/web/test_serve_protocol.py", "tests/web/test_serve_requests.py"],
+    "emkg.serve_guard": ["tests/web/test_serve_protocol.py", "tests/web/test_serve_requests.py"],
+    "emkg.build": ["tests/build/test_build_workers.py"],
+}
+
+
 def test_map() -> tuple[dict[str, list[str]], dict[str, float]]:
     stats = json.loads((MUTANTS / "mutmut-stats.json").read_text(encoding="utf-8"))
     return stats["tests_by_mangled_function_name"], stats["duration_by_test"]
 
 
-def run_one(mutant: str, tests: list[str], durations: dict[str, float], budget: float) -> dict:
+def tests_for(mutant: str, tests_by_function: dict[str, list[str]], durations: dict[str, float]) -> list[str]:
+    """The mapped tests of the mutant's function, then the child-process tests of its module (by their ids in
+    the map, so each has its measured duration)."""
+    function = mutant.replace("__init__.", "").partition("__mutmut_")[0]
+    tests = list(tests_by_function.get(function, []))
+    for path in CHILD_PROCESS_TESTS.get(module_of(mutant), []):
+        tests += [test for test in durations if test.startswith(path + "::") and test not in tests]
+    return tests
+
+
+def past_killers() -> dict[str, set[str]]:
+    """function -> the tests that killed one of its mutants in any sample's results so far.
+
+    Run first, they find a killable mutant sooner (mutmut orders by duration only), which matters where a
+    function is reached by hundreds of slow tests and the budget runs out first. Order only: the same tests run."""
+    killers: dict[str, set[str]] = defaultdict(set)
+    for path in SAMPLES.glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            by = entry.get("by", "")
+            if entry["status"] == "killed" and by.startswith(("FAILED ", "ERROR ")):
+                test = by.split(" ", 1)[1].split(" - ", 1)[0].strip()
+                killers[entry["mutant"].partition("__mutmut_")[0]].add(test)
+    return killers
+
+
+def run_one(mutant: str, tests: list[str], durations: dict[str, float], budget: float,
+            first: set[str] = frozenset()) -> dict:
     entry = {"mutant": mutant, "tests": len(tests), "at": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M:%S}"}
     if not tests:
         return entry | {"status": "no tests", "seconds": 0.0}
-    ordered = sorted(tests, key=lambda test: (durations.get(test, 0.0), test))
+    ordered = sorted(tests, key=lambda test: (test not in first, durations.get(test, 0.0), test))
     estimated = sum(durations.get(test, 0.0) for test in ordered)
     hang_limit = 4 * estimated + 60  # pytest start, the session's build fixture, a loaded machine
     limit = min(budget, hang_limit)
@@ -143,14 +181,15 @@ def run(name: str, workers: int, budget: float, again: list[str]) -> int:
               file=sys.stderr)
         return 2
     tests_by_function, durations = test_map()
+    killers = past_killers()
     done = read_results(name)
     todo = [m for m in read_sample(name) if m not in done or m in again]
     out = SAMPLES / f"{name}.jsonl"
     print(f"{len(todo)} mutants to run ({len(done)} have a result)", flush=True)
 
     def one(mutant: str) -> dict:
-        function = mutant.replace("__init__.", "").partition("__mutmut_")[0]
-        return run_one(mutant, tests_by_function.get(function, []), durations, budget)
+        tests = tests_for(mutant, tests_by_function, durations)
+        return run_one(mutant, tests, durations, budget, killers.get(mutant.partition("__mutmut_")[0], set()))
 
     with ThreadPoolExecutor(max_workers=workers) as pool, out.open("a", encoding="utf-8") as sink:
         for count, result in enumerate(pool.map(one, todo), 1):
