@@ -11,10 +11,12 @@ score is also a lower bound for the tool with the new tests.
 mutmut generates the mutants and maps every test to the functions it reaches (`mutmut run` once, on the suite but
 the Virtuoso, browser-page and hostile-input tests: `[tool.mutmut]` in pyproject.toml). This script then runs each
 sampled mutant itself, in mutants/ with MUTANT_UNDER_TEST set (mutmut's own switch), against the tests that reach
-its function, **fastest first**, stopping at the first failure, within a time budget: a mutant whose tests all
-pass survived; one whose tests are still running when the budget is spent is "undecided" and counts as not killed,
-so the score is a lower bound. A run that takes more than four times its tests' measured time (and the budget had
-room for that) hangs, and counts as killed, as mutmut counts its timeouts.
+its function (plus, for code that runs only in child processes, the tests that start them: CHILD_PROCESS_TESTS),
+the tests that killed the function's mutants before first, then **fastest first**, stopping at the first
+failure, within a time budget: a mutant whose tests all pass survived; one whose tests are still running when
+the budget is spent is "undecided" and counts as not killed, so the score is a lower bound. A run that takes more
+than six times its tests' measured time plus 90 s (and the budget had room for that) hangs, and counts as killed,
+as mutmut counts its timeouts. Each result line keeps the load average when its run began.
 
     nice -n 19 .venv/bin/mutmut run emkg.paths.x_release_dir__mutmut_1   # mutants/ and the test map
     .venv/bin/python tests/mutation/mutmut_sample.py draw s1 --size 400 --seed 1
@@ -146,12 +148,15 @@ def past_killers() -> dict[str, set[str]]:
 
 def run_one(mutant: str, tests: list[str], durations: dict[str, float], budget: float,
             first: set[str] = frozenset()) -> dict:
-    entry = {"mutant": mutant, "tests": len(tests), "at": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M:%S}"}
+    entry = {"mutant": mutant, "tests": len(tests), "at": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M:%S}",
+             "load": round(os.getloadavg()[0], 1)}
     if not tests:
         return entry | {"status": "no tests", "seconds": 0.0}
     ordered = sorted(tests, key=lambda test: (test not in first, durations.get(test, 0.0), test))
     estimated = sum(durations.get(test, 0.0) for test in ordered)
-    hang_limit = 4 * estimated + 60  # pytest start, the session's build fixture, a loaded machine
+    # 6 x the map's measured time, + 90 s for pytest's start, the session's build fixture and a busy machine: at
+    # 4 x + 60 s, runs on a machine loaded by other jobs were called hangs (and counted killed) that were not
+    hang_limit = 6 * estimated + 90
     limit = min(budget, hang_limit)
     # PYTHONPATH: the CLI tests' subprocesses import the mutated copy too, not the installed checkout
     env = os.environ | {"MUTANT_UNDER_TEST": mutant, "PY_IGNORE_IMPORTMISMATCH": "1", "PYTHONPATH": str(MUTANTS)}
