@@ -55,7 +55,7 @@ HERE = Path(__file__).resolve().parent
 SAMPLES = HERE / "samples"
 MUTANTS = ROOT / "mutants"
 KILLED = {"killed", "timeout"}
-NOT_KILLED = {"survived", "no tests", "undecided"}
+NOT_KILLED = {"survived", "no tests", "undecided", "stale map"}
 
 
 def read_sample(name: str) -> list[str]:
@@ -178,6 +178,8 @@ def run_one(mutant: str, tests: list[str], durations: dict[str, float], budget: 
     # all passed on the clean tree (mutmut's stats run), so any other exit is the mutant's doing: killed, as
     # mutmut counts it; the exit code is kept in the result line.
     status = "survived" if done.returncode == 0 else "killed"
+    if done.returncode == 4 and "not found: " in done.stdout + done.stderr:
+        status = "stale map"  # a mapped test id no longer exists (mutants/ not refreshed): nothing was judged
     failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))][:1]
     return entry | {"status": status, "seconds": seconds, "estimated": round(estimated, 1), "rc": done.returncode,
                     "by": failed[0][:300] if failed else ""}
