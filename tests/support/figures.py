@@ -50,7 +50,8 @@ def _text(text):
 def _line(line):
     return {"x": [_num(v) for v in line.get_xdata()], "y": [_num(v) for v in line.get_ydata()],
             "colour": _colour(line.get_color()), "linewidth": _num(line.get_linewidth()),
-            "linestyle": line.get_linestyle(), "marker": str(line.get_marker()), "markersize": _num(line.get_markersize()), "label": _label(line),
+            "linestyle": line.get_linestyle(), "marker": str(line.get_marker()),
+            "markersize": _num(line.get_markersize()), "label": _label(line),
             "zorder": _num(line.get_zorder())}
 
 
@@ -60,11 +61,13 @@ def _collection(collection):
             "facecolours": _colours(collection.get_facecolor()), "edgecolours": _colours(collection.get_edgecolor()),
             "paths": [_points(p.vertices) for p in collection.get_paths()] if type(collection).__name__ in
             ("PolyCollection", "FillBetweenPolyCollection", "LineCollection") else len(collection.get_paths()),
-            "linewidths": [_num(w) for w in collection.get_linewidths()], "label": _label(collection), "zorder": _num(collection.get_zorder())}
+            "linewidths": [_num(w) for w in collection.get_linewidths()], "label": _label(collection),
+            "zorder": _num(collection.get_zorder())}
 
 
 def _patch(patch):
-    out = {"type": type(patch).__name__, "facecolour": _colour(patch.get_facecolor()), "zorder": _num(patch.get_zorder())}
+    out = {"type": type(patch).__name__, "facecolour": _colour(patch.get_facecolor()),
+           "zorder": _num(patch.get_zorder())}
     if type(patch).__name__ == "Rectangle":
         out |= {"xy": [_num(v) for v in patch.get_xy()], "width": _num(patch.get_width()),
                 "height": _num(patch.get_height())}
