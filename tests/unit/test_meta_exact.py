@@ -125,12 +125,15 @@ def test_forest_of_one_study_has_no_diamond_and_no_notes():
 def test_forest_shortens_long_labels_at_word_boundaries():
     title = ("A made-up multicentre phase 2 trial of a CD19 CAR-T product in children and young adults with "
              "extramedullary relapse")
-    kept = StudyProportion(M + "long", title, 3, 4, "cohort finding", M + "long-finding", "Three of four.")
+    quote = ("Three of the four made-up patients reached a complete remission by day 28, and two of them stayed in "
+             "remission until the last follow-up.")
+    kept = StudyProportion(M + "long", title, 3, 4, "cohort finding", M + "long-finding", quote)
     left_out = StudyProportion(M + "other", title, 1, 2, "cohort finding", M + "other-finding", "One of two.",
                                excluded_reason="may share patients")
     _, rows = forest(Studies(CR, [kept], [left_out]), None)
     assert rows[0][0] == ('A made-up multicentre phase 2 trial of a CD19 CAR-T product in ...  3/4\n'
-                          '"Three of four."')
+                          '"Three of the four made-up patients reached a complete remission by day 28, and two of '
+                          'them ..."')
     figure, _ = forest(Studies(CR, [kept], [left_out]), None)
     assert describe(figure)["axes"][0]["texts"][-1]["text"] == (
         "not pooled: A made-up multicentre phase 2 trial of a CD19 CAR-T [...] (may share patients)")
