@@ -39,7 +39,10 @@ def _text(text):
            "ha": text.get_ha(), "va": text.get_va(), "weight": str(text.get_fontweight())}
     if hasattr(text, "xyann"):  # an annotation: the point it names, its offset and coordinate systems
         out |= {"xy": [_num(v) for v in text.xy], "xytext": [_num(v) for v in text.xyann],
-                "xycoords": str(text.xycoords), "textcoords": str(text.anncoords)}
+                "xycoords": str(text.xycoords), "textcoords": str(text.anncoords),
+                # whether matplotlib draws it: an annotation clipped to the axes is not drawn when its point
+                # lies outside them (the plots put labels and counts beside the axes on purpose)
+                "drawn": bool(text._check_xy(text.figure.canvas.get_renderer()))}
     else:
         out["position"] = [_num(v) for v in text.get_position()]
     if text.get_url():
