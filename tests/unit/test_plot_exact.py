@@ -55,7 +55,8 @@ LANES = [
     Lane("jones-2021 case 4", T + "D", JONES, [
         Event(T + "D-inf", "infusion", 0.0, label="product Y"),
         Event(T + "D-resp", "response", 7.0, label="PartialRemission"),
-        Event(T + "D-fu", "follow-up", 365.25, label="Alive")]),
+        Event(T + "D-fu", "follow-up", 365.25, label="Alive"),
+        Event(T + "D-fu-odd", "follow-up", None, label="Alive")]),
 ]
 
 
@@ -104,7 +105,7 @@ def test_swimmer_of_one_publication(db):
     axes = figure["axes"][0]
     assert axes["title"] == "Individually curated patients (2)"
     assert axes["legend"]["texts"] == ["CAR-T infusion", "response assessment", "last follow-up"]
-    assert [t["text"] for t in axes["texts"]] == ["undated: 1 follow-up, 1 relapse"]
+    assert [t["text"] for t in axes["texts"]] == ["undated: 1 follow-up", "undated: 1 follow-up, 1 relapse"]
 
 
 def test_km_figure(db):
