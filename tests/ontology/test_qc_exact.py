@@ -222,3 +222,12 @@ emkg:Relapse a owl:Class ; rdfs:label "relapse" ; obo:IAO_0000115 "A return of t
     assert problems[4:] == [QCProblem("robot:label_whitespace", "emkg:Remission", "ERROR: rdfs:label 'remission '")]
     assert qc.check(ontology) == problems[3:]
     assert Path(query).exists()
+
+
+def test_owlready2_names_a_class_it_does_not_load_as_a_class():
+    ontology = graph(GOOD_HEADER + """
+emkg:Relapse a owl:Class, owl:DatatypeProperty ; rdfs:label "relapse" .
+emkg:Event a owl:Class ; rdfs:label "event" .
+obo:UBERON_0000473 a owl:Class, owl:DatatypeProperty .""")
+    assert qc.owlready_problems(ontology) == [
+        QCProblem("owlready2", "emkg:Relapse", "not loaded as a class by owlready2")]
