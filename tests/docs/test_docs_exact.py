@@ -19,6 +19,7 @@ ONTOLOGY = """@prefix emkg: <https://w3id.org/emkg/> .
 @prefix obo: <http://purl.obolibrary.org/obo/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
+emkg:ontology a owl:Ontology ; rdfs:label "emkg test" ; dcterms:description "A made-up ontology for the docs tests." .
 emkg:ResponseOutcome a owl:Class ; rdfs:label "response outcome" ; obo:IAO_0000115 "How a disease responded." .
 emkg:VitalStatus a owl:Class ; rdfs:label "vital status" .
 emkg:outcome a owl:ObjectProperty ; rdfs:label "outcome" ; rdfs:range emkg:ResponseOutcome ;
@@ -107,3 +108,46 @@ def test_pylode_input_escapes_markdown_texts_and_adds_definitions_and_mappings()
         expected.add((URIRef(emkg + "CompleteRemission"), URIRef(skos + "note"), Literal(note, lang="en")))
     assert isomorphic(doc, expected)
     assert dict(doc.namespaces())["emkg"] == URIRef(emkg)
+
+
+def test_a_link_for_each_kind_of_term():
+    from rdflib import BNode
+
+    ontology, emkg = graph(), "https://w3id.org/emkg/"
+    assert [docs._link(ontology, term) for term in (
+        BNode(), URIRef(emkg + "CompleteRemission"), URIRef(emkg + "outcome"),
+        URIRef("http://purl.obolibrary.org/obo/NCIT_C4870"))] == [
+        "<em>(class expression)</em>",
+        '<a href="#emkg-CompleteRemission">complete remission</a>',
+        '<a href="index.html">outcome</a> <span class="iri">emkg:outcome</span>',
+        'Complete Remission <span class="iri">NCIT:C4870</span>']
+
+
+def test_write_makes_the_three_pages_from_the_graph_given(tmp_path):
+    from emkg import paths
+
+    index = docs.write(tmp_path / "site", graph())
+    assert index == tmp_path / "site" / "index.html"
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["index.html", "queries.html", "values.html"]
+    mappings = docs.read_mappings(paths.MAPPINGS_DIR / "emkg.sssom.tsv")
+    assert (tmp_path / "site" / "values.html").read_text(encoding="utf-8") == docs.values_page(graph(), mappings)
+    catalogue = (paths.QUERIES_DIR / "README.md").read_text(encoding="utf-8")
+    assert (tmp_path / "site" / "queries.html").read_text(encoding="utf-8") == docs.queries_page(catalogue)
+    page = index.read_text(encoding="utf-8")
+    assert page.count(docs.NAV) == 1 and f"<body>\n{docs.NAV}" in page
+    assert "response outcome" in page and "How a disease responded." in page and "<b>only</b>" not in page
+
+
+def test_the_ontology_page_keeps_the_root_log_level(caplog):
+    import logging
+
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        with caplog.at_level(logging.DEBUG):
+            docs.ontology_page(graph(), {})
+            assert root.level == logging.DEBUG
+        assert [r for r in caplog.records if r.levelno < logging.WARNING and r.name.startswith("pylode")] == []
+    finally:
+        root.setLevel(before)
