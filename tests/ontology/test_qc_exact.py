@@ -91,18 +91,21 @@ emkg:RelapseShape-site sh:path emkg:hasSyte .""")
 def test_undeclared_terms_in_a_query_by_curie_own_prefix_and_full_iri_with_their_lines():
     declared = qc.declared_terms(graph("emkg:Relapse a owl:Class . emkg:hasSite a owl:ObjectProperty ."))
     text = """PREFIX emkg: <https://w3id.org/emkg/>
-PREFIX e: <https://w3id.org/emkg/>
+prefix e: <https://w3id.org/emkg/>
+PREFIX : <https://w3id.org/emkg/>
 SELECT ?r WHERE {
   ?r a emkg:Relapse ; emkg:hasSite ?s ; e:relapseNumbr ?n .
   ?r a <https://w3id.org/emkg/Relaps> . ?r emkg:aboutPatient emkg:case/p1 .
   FILTER(?s != <https://w3id.org/emkg/publication/x> && ?s != <https://w3id.org/emkg/>)
+  OPTIONAL { ?r :hasSyte ?t }
 }"""
     assert qc.undeclared_in_query(text, declared, "queries/test.rq") == [
-        QCProblem("undeclared", "emkg:relapseNumbr", "used in queries/test.rq line 4 but not declared in the "
+        QCProblem("undeclared", "emkg:relapseNumbr", "used in queries/test.rq line 5 but not declared in the "
                                                      "ontology"),
-        QCProblem("undeclared", "emkg:aboutPatient", "used in queries/test.rq line 5 but not declared in the "
+        QCProblem("undeclared", "emkg:aboutPatient", "used in queries/test.rq line 6 but not declared in the "
                                                      "ontology"),
-        QCProblem("undeclared", "emkg:Relaps", "used in queries/test.rq line 5 but not declared in the ontology")]
+        QCProblem("undeclared", "emkg:Relaps", "used in queries/test.rq line 6 but not declared in the ontology"),
+        QCProblem("undeclared", "emkg:hasSyte", "used in queries/test.rq line 8 but not declared in the ontology")]
 
 
 def test_exact_match_conflicts_both_ways():

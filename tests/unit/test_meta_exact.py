@@ -66,6 +66,8 @@ def test_a_site_keeps_findings_and_patients_at_or_under_it(db):
 def test_a_product_keeps_cohorts_with_a_member_given_it_and_patients_given_it(db):
     only_c1 = StudyProportion(M + "pub-c", "Study C", 0, 1, "individual patients", M + "c1", "", (M + "c1",))
     assert gather(db, CR, product=M + "product-x") == Studies(CR, [A, only_c1], [], {})
+    # no member of A's cohort was given product Y: its count says nothing about that product
+    assert gather(db, CR, product=M + "product-y") == Studies(CR, [], [], {})
 
 
 REPORT = f"""outcome: complete remission (CR or MRD-negative CR) after the first CAR-T infusion
