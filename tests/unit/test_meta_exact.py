@@ -139,3 +139,14 @@ def test_forest_shortens_long_labels_at_word_boundaries():
     figure, _ = forest(Studies(CR, [kept], [left_out]), None)
     assert describe(figure)["axes"][0]["texts"][-1]["text"] == (
         "not pooled: A made-up multicentre phase 2 trial of a CD19 CAR-T [...] (may share patients)")
+
+
+def test_weights_of_other_studies_are_refused():
+    """A pooled estimate whose weights are not one per included study (of another set of studies) is an error,
+    never drawn or reported against the wrong rows."""
+    studies = Studies(CRS, [E, F])
+    other = meta.pool([E, F, A])
+    with pytest.raises(ValueError):
+        forest(studies, other)
+    with pytest.raises(ValueError):
+        meta.report(studies, other)
