@@ -234,3 +234,10 @@ emkg:Event a owl:Class ; rdfs:label "event" .
 obo:UBERON_0000473 a owl:Class, owl:DatatypeProperty .""")
     assert qc.owlready_problems(ontology) == [
         QCProblem("owlready2", "emkg:Relapse", "not loaded as a class by owlready2")]
+
+
+def test_query_files_are_named_relative_to_the_project(tmp_path):
+    from emkg import paths
+
+    assert qc._shown(paths.PROJECT_ROOT / "queries" / "catalogue" / "a.rq") == "queries/catalogue/a.rq"
+    assert qc._shown(tmp_path / "a.rq") == str(tmp_path / "a.rq")
