@@ -33,7 +33,7 @@ emkg:Dead a owl:NamedIndividual, emkg:VitalStatus, emkg:ResponseOutcome ; rdfs:l
     owl:equivalentClass [ a owl:Class ] .
 emkg:Odd a owl:NamedIndividual ; rdfs:subPropertyOf emkg:outcome ; rdfs:domain emkg:VitalStatus ;
     rdfs:range obo:UBERON_0000473, obo:NCIT_C4870 .
-obo:NCIT_C4870 rdfs:label "Complete Remission" .
+obo:NCIT_C4870 rdfs:label "Complete Remission" ; obo:IAO_0000115 "An external definition, not pyLODE's to show." .
 obo:Other a owl:NamedIndividual ; rdfs:label "not ours" .
 """
 MAPPINGS = {"emkg:CompleteRemission": [

@@ -155,7 +155,7 @@ def test_a_term_in_two_slices_of_one_name_is_refused(tmp_path):
 
 
 def test_write_then_stale(tmp_path):
-    terms, out = tmp_path / "x" / "terms", tmp_path / "imports"
+    terms, out = tmp_path / "x" / "terms", tmp_path / "release" / "imports"  # made with its parents
     _slice(terms, "uberon.obo", SKIN)
     _slice(terms, "ncit.obo", "[Term]\nid: NCIT:C12412\nname: Testis\n")
     ontology = tmp_path / "emkg.ttl"

@@ -241,3 +241,30 @@ def test_query_files_are_named_relative_to_the_project(tmp_path):
 
     assert qc._shown(paths.PROJECT_ROOT / "queries" / "catalogue" / "a.rq") == "queries/catalogue/a.rq"
     assert qc._shown(tmp_path / "a.rq") == str(tmp_path / "a.rq")
+
+
+def test_a_robot_row_without_an_entity_is_about_the_ontology(monkeypatch):
+    from emkg import ontology_report
+    from emkg.ontology_report import ReportRow
+
+    monkeypatch.setattr(ontology_report, "run", lambda store: [
+        ReportRow("missing_ontology_title", "ERROR", "", "dcterms:title", ""),
+        ReportRow("label_whitespace", "ERROR", "emkg:A", "rdfs:label", "a ")])
+    assert qc.robot_report_problems(graph(GOOD_HEADER)) == [
+        QCProblem("robot:missing_ontology_title", "ontology", "ERROR: dcterms:title ''"),
+        QCProblem("robot:label_whitespace", "emkg:A", "ERROR: rdfs:label 'a '")]
+
+
+def test_an_ontology_owlready2_cannot_load_is_one_problem_naming_the_error(monkeypatch):
+    import owlready2
+
+    class Refusing:
+        def get_ontology(self, iri):
+            return self
+
+        def load(self, **kwargs):
+            raise ValueError("unexpected triple")
+
+    monkeypatch.setattr(owlready2, "World", Refusing)
+    assert qc.owlready_problems(graph(GOOD_HEADER)) == [
+        QCProblem("owlready2", "ontology", "owlready2 could not load it: ValueError: unexpected triple")]
