@@ -37,6 +37,9 @@ B = StudyProportion(M + "pub-b", "Study B", 2, 3, "individual patients", M + "b1
 D = StudyProportion(M + "pub-d", M + "pub-d", 1, 1, "individual patients", M + "d1", "", (M + "d1",),
                     "may share patients with Study A (same centre: centre one; enrolment periods overlap or are "
                     "not reported)")
+SAME_CENTRE = "may share patients with Study A (same centre: centre one; enrolment periods overlap or are not reported)"
+G = StudyProportion(M + "pub-g", "Study G", 1, 1, "individual patients", M + "g1", "", (M + "g1",), SAME_CENTRE)
+H = StudyProportion(M + "pub-h", "Study H", 0, 1, "individual patients", M + "h1", "", (M + "h1",), SAME_CENTRE)
 E = StudyProportion(M + "pub-e", "Study E", 2, 8, "cohort finding", M + "e-crs3",
                     "Two of eight made-up patients had grade 3 to 5 CRS.")
 F = StudyProportion(M + "pub-f", "Study F", 1, 3, "individual patients", M + "f1", "Patient 1 had grade 3 CRS.",
@@ -44,7 +47,7 @@ F = StudyProportion(M + "pub-f", "Study F", 1, 3, "individual patients", M + "f1
 
 
 def test_complete_remission_counts_each_patient_once_and_flags_shared_patients(db):
-    assert gather(db, CR) == Studies(CR, [A, C], [B, D], {M + "pub-b": 1})
+    assert gather(db, CR) == Studies(CR, [A, C], [B, D, G, H], {M + "pub-b": 1})
 
 
 def test_severe_crs_takes_the_lowest_grade_at_the_threshold_and_ungraded_is_not_evaluable(db):
@@ -80,6 +83,8 @@ REPORT = f"""outcome: complete remission (CR or MRD-negative CR) after the first
           quote: "The second patient reached complete remission."
 not pooled: Study B 2/3: may share patients with Study A (same trial registration NCT00000001)
 not pooled: {M}pub-d 1/1: may share patients with Study A (same centre: centre one; enrolment periods overlap or are not reported)
+not pooled: Study G 1/1: may share patients with Study A (same centre: centre one; enrolment periods overlap or are not reported)
+not pooled: Study H 0/1: may share patients with Study A (same centre: centre one; enrolment periods overlap or are not reported)
 not evaluable: 1 patient(s) of {M}pub-b (the graph does not say)
 
 pooled (2 studies, Freeman-Tukey double arcsine, DerSimonian-Laird random effects): 63.5% (95% CI 22.6% to 96.8%); I2 0.0%; tau2 0.0000; Q 0.155; harmonic mean n 3.00
