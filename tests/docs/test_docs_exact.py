@@ -25,7 +25,7 @@ emkg:VitalStatus a owl:Class ; rdfs:label "vital status" .
 emkg:outcome a owl:ObjectProperty ; rdfs:label "outcome" ; rdfs:range emkg:ResponseOutcome ;
     rdfs:comment "Use *one* value <b>only</b>." .
 emkg:CompleteRemission a owl:NamedIndividual, emkg:ResponseOutcome ; rdfs:label "complete remission" ;
-    obo:IAO_0000115 "No detectable disease (< 5% blasts & no EMD)." ; rdfs:subClassOf obo:NCIT_C4870 .
+    obo:IAO_0000115 "No detectable disease (< 5% blasts & no \\"EMD\\" or 'CNS3')." ; rdfs:subClassOf obo:NCIT_C4870 .
 emkg:MRDNegativeCompleteRemission a owl:NamedIndividual, emkg:ResponseOutcome ;
     rdfs:label "MRD-negative complete remission" ;
     rdfs:subClassOf emkg:CompleteRemission, [ a owl:Restriction ] ; rdfs:seeAlso emkg:outcome .
@@ -101,7 +101,8 @@ def test_pylode_input_escapes_markdown_texts_and_adds_definitions_and_mappings()
     expected.remove((URIRef(emkg + "outcome"), comment, None))
     expected.add((URIRef(emkg + "outcome"), comment, Literal("Use *one* value &lt;b&gt;only&lt;/b&gt;.")))
     for term, definition in (("ResponseOutcome", "How a disease responded."),
-                             ("CompleteRemission", "No detectable disease (&lt; 5% blasts &amp; no EMD).")):
+                             ("CompleteRemission",
+                              "No detectable disease (&lt; 5% blasts &amp; no &quot;EMD&quot; or &#x27;CNS3&#x27;).")):
         expected.add((URIRef(emkg + term), URIRef(skos + "definition"), Literal(definition, lang="en")))
     for note in ("skos:exactMatch NCIT:C4870 Complete Remission (SSSOM mapping)",
                  "skos:closeMatch OBI:0000001 a &lt;test&gt; label (SSSOM mapping)"):
