@@ -155,3 +155,15 @@ def test_weights_of_other_studies_are_refused():
         forest(studies, other)
     with pytest.raises(ValueError):
         meta.report(studies, other)
+
+
+def test_a_shared_centre_with_the_other_study_s_period_unreported_may_share_patients():
+    from emkg.meta_data import may_share
+
+    mine = {"centre": {"centre two", "centre three"}, "period": {"2020-2021"}}
+    assert may_share(mine, {"centre": {"centre three"}}, A) == (
+        "may share patients with Study A (same centre: centre three; enrolment periods overlap or are not reported)")
+    assert may_share(mine, {"centre": {"centre four"}}, A) == ""
+    assert may_share(mine, {"centre": {"centre two"}, "period": {"2022"}}, A) == ""
+    assert may_share({"registration": {"nct2", "nct1"}}, {"registration": {"nct1", "nct2"}}, A) == (
+        "may share patients with Study A (same trial registration NCT1)")
