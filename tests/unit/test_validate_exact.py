@@ -1,0 +1,34 @@
+"""emkg.validate.validate_file on every invalid example of tests/records/invalid: the whole outcome, exactly.
+
+tests/cli/test_validate_formats.py looks for one problem by a few words of its message; here the exit code, the
+format read, every problem line people read (severity, file:line, field, fact, message, value, in order) and every
+machine detail (case, shape, constraint, path, focus, fact) are compared whole with
+expected/validate-invalid-examples.json, reviewed line by line when written: one problem per mistake the
+example was made with, at the line and field the submitter wrote it (plus, in the CSV, the second patient
+repeating the first of the same submission, which the duplicate check rightly names)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from emkg.validate import validate_file
+
+HERE = Path(__file__).resolve().parent
+INVALID = HERE.parent / "records" / "invalid"
+EXPECTED = json.loads((HERE / "expected" / "validate-invalid-examples.json").read_text(encoding="utf-8"))
+
+
+def test_every_invalid_example_has_its_expected_outcome():
+    assert sorted(p.name for p in INVALID.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_whole_outcome_of_an_invalid_example(name):
+    outcome = validate_file(INVALID / name)
+    expected = EXPECTED[name]
+    assert (outcome.code, outcome.format) == (expected["code"], expected["format"])
+    assert outcome.problems == expected["problems"]
+    assert outcome.details == expected["details"]
