@@ -1,0 +1,84 @@
+"""emkg.record_check.check_text in-process (the build runs it in worker processes, which mutmut's map cannot
+see): the whole result of one record's check, for each way a record fails and for one that passes, with its
+quotes found, missing, or not checkable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from emkg import record_check
+
+MINIMAL = (Path(__file__).resolve().parent.parent / "records" / "valid" / "minimal-case.yaml").read_text("utf-8")
+QUOTES = ["A test case.", "anti-CD19 CAR-T with 4-1BB", "diagnosed with B-ALL", "isolated testicular relapse",
+          "received 1 x 10^6 cells/kg", "grade 2 CRS on day 5", "complete remission at day 28"]
+STEPS = ["read", "serialise", "quotes", "shacl", "qc", "reasoning and derived links"]
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("seeds")
+    (folder / "minimal.txt").write_text("Case report. " + " ... ".join(QUOTES) + "\n", encoding="utf-8")
+    record_check.prepare(None, None, folder)
+    return folder
+
+
+def _with_source(text: str) -> bytes:
+    return text.replace('  quote: "A test case."', '  quote: "A test case."\n  source_text: minimal.txt', 1).encode()
+
+
+def _failed(name: str, problems: list[str]) -> dict:
+    return {"file": name, "ok": False, "problems": problems, "notes": [], "nt": "", "timings": {}}
+
+
+GRADE = ("A toxicity grade is a whole number from 0 to 5 (CTCAE, Lee 2014 and ASTCT 2019: 1-5, 5 = death; "
+         "0 = none), and not above grade_max.")
+NOT_A_TERM = "is not a term of the ontology; `emkg terms` lists the allowed values"
+
+
+@pytest.mark.parametrize("name,data,problems", [
+    ("latin1.yaml", "id: caf\xe9\n".encode("latin-1"), ["latin1.yaml: (file): file is not UTF-8 text"]),
+    ("broken.yaml", b"publication: [\n", ["broken.yaml:2: (file): not valid YAML: did not find expected node content"]),
+    ("terms.yaml", MINIMAL.replace("emkg:CompleteRemission", "emkg:CompleteRemision")
+     .replace("emkg:FourOneBBDomain", "emkg:FourOneBB").encode(),
+     [f"terms.yaml:9: products[0].costimulatory_domains: emkg:FourOneBB {NOT_A_TERM}",
+      f"terms.yaml:41: patients[0].facts[4].outcome: emkg:CompleteRemision {NOT_A_TERM}"]),
+    ("grade.yaml", MINIMAL.replace("grade: 2", "grade: 6").encode(),
+     [f"Violation: grade.yaml:34: patients[0].facts[3]: {GRADE} (value: 6)"]),
+    ("quote.yaml", _with_source(MINIMAL.replace("grade 2 CRS on day 5", "grade 3 CRS on day 5")),
+     ["quote.yaml:41: patients[0].facts[3].quote: quote not found in minimal.txt: 'grade 3 CRS on day 5'"]),
+])
+def test_a_failing_record_gets_exactly_its_problems(seeds, name, data, problems):
+    assert record_check.check_text(data, name) == _failed(name, problems)
+
+
+def test_a_passing_record_with_its_quotes_found(seeds):
+    result = record_check.check_text(_with_source(MINIMAL), "ok.yaml")
+    timings, nt = result.pop("timings"), result.pop("nt")
+    assert result == {"file": "ok.yaml", "ok": True, "problems": [], "notes": [], "source_text": "minimal.txt",
+                      "inferred": 3, "derived": 11}
+    assert list(timings) == STEPS
+    lines = nt.splitlines()
+    # the record's 81 triples, each inferred type twice (rdf:type and the emkg:inferredType marker), the derived links
+    assert len(lines) == len(set(lines)) == 81 + 2 * 3 + 11
+    assert ('<https://w3id.org/emkg/publication/test-minimal-case> <https://w3id.org/emkg/sourceTextFile> '
+            '"minimal.txt" .') in lines
+    assert ('<https://w3id.org/emkg/case/test-minimal-case/P1/crs> <https://w3id.org/emkg/grade> '
+            '"2"^^<http://www.w3.org/2001/XMLSchema#integer> .') in lines
+
+
+def test_a_record_whose_source_text_is_absent_passes_with_a_note(seeds):
+    result = record_check.check_text(MINIMAL.encode(), "unchecked.yaml")
+    del result["timings"], result["nt"]
+    assert result == {"file": "unchecked.yaml", "ok": True, "problems": [], "source_text": None,
+                      "notes": ["no source text for https://w3id.org/emkg/publication/test-minimal-case: its quotes "
+                                "were not checked"], "inferred": 3, "derived": 11}
+
+
+def test_read_bytes_names_a_missing_record(tmp_path):
+    assert record_check.read_bytes(tmp_path / "gone.yaml") == (
+        None, ["gone.yaml: (file): the record disappeared while the build was reading it"])
+    (tmp_path / "here.yaml").write_bytes(b"x")
+    assert record_check.read_bytes(tmp_path / "here.yaml") == (b"x", [])
+    assert record_check.read_bytes(tmp_path)[1] == [f"{tmp_path.name}: (file): cannot be read: Is a directory"]
