@@ -33,7 +33,8 @@ emkg:hub emkg:partOf emkg:top .
 
 def test_a_violation_line_names_file_line_field_or_the_focus_and_the_value():
     located = Violation("Violation", "https://w3id.org/emkg/case/x/P1", "emkg:grade",
-                        "sh:MaxInclusiveConstraintComponent", "emkg:GradeShape", "A grade is 0 to 5.", "7", "x.yaml", "patients[0].facts[3]", 38)
+                        "sh:MaxInclusiveConstraintComponent", "emkg:GradeShape", "A grade is 0 to 5.", "7", "x.yaml",
+                        "patients[0].facts[3]", 38)
     assert str(located) == "Violation: x.yaml:38: patients[0].facts[3]: A grade is 0 to 5. (value: 7)"
     bare = Violation("Warning", "https://w3id.org/emkg/case/x/P1", None, "sh:MinCountConstraintComponent", None,
                      "needs one", None)
