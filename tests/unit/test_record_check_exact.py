@@ -34,6 +34,17 @@ def _failed(name: str, problems: list[str]) -> dict:
 
 GRADE = ("A toxicity grade is a whole number from 0 to 5 (CTCAE, Lee 2014 and ASTCT 2019: 1-5, 5 = death; "
          "0 = none), and not above grade_max.")
+INFUSION = """      - id: inf
+        type: car-t-infusion
+        product: cart19
+        dose: {value: 1.0e+6, unit: emkg:CellsPerKilogram}
+        quote: "received 1 x 10^6 cells/kg"
+"""
+# a second infusion, both unnumbered, each day fact anchored: the loader and the shapes accept it, a QC rule does not
+TWO_INFUSIONS = (MINIMAL.replace(INFUSION, INFUSION + INFUSION.replace("id: inf", "id: inf2"))
+                 .replace("        day: 5\n", "        day: 5\n        relative_to: inf\n")
+                 .replace("        day: 28\n", "        day: 28\n        relative_to: inf\n"))
+CASE = "https://w3id.org/emkg/case/test-minimal-case/P1"
 NOT_A_TERM = "is not a term of the ontology; `emkg terms` lists the allowed values"
 
 
@@ -46,6 +57,10 @@ NOT_A_TERM = "is not a term of the ontology; `emkg terms` lists the allowed valu
       f"terms.yaml:41: patients[0].facts[4].outcome: emkg:CompleteRemision {NOT_A_TERM}"]),
     ("grade.yaml", MINIMAL.replace("grade: 2", "grade: 6").encode(),
      [f"Violation: grade.yaml:34: patients[0].facts[3]: {GRADE} (value: 6)"]),
+    ("qc.yaml", TWO_INFUSIONS.encode(),
+     [f"qc.yaml:15: patients[0]: QC two-infusions-without-order-violation: A patient with several CAR-T infusions "
+      f"that are not numbered 1, 2, ... without ties: patient={CASE}, infusion={CASE}/inf, "
+      f"other_infusion={CASE}/inf2"]),
     ("quote.yaml", _with_source(MINIMAL.replace("grade 2 CRS on day 5", "grade 3 CRS on day 5")),
      ["quote.yaml:41: patients[0].facts[3].quote: quote not found in minimal.txt: 'grade 3 CRS on day 5'"]),
 ])
