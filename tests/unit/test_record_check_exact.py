@@ -97,3 +97,24 @@ def test_read_bytes_names_a_missing_record(tmp_path):
     (tmp_path / "here.yaml").write_bytes(b"x")
     assert record_check.read_bytes(tmp_path / "here.yaml") == (b"x", [])
     assert record_check.read_bytes(tmp_path)[1] == [f"{tmp_path.name}: (file): cannot be read: Is a directory"]
+
+
+def test_a_graph_with_a_blank_node_is_checked_by_pyshacl_whole(seeds):
+    """No record has a blank node, but a graph with one must still get every shape's violations (from pySHACL, as
+    Oxigraph renames blank nodes): here the grade above 5 of an otherwise valid record."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    from emkg.shacl import validate
+    from loaders.yaml_record import parse_record
+
+    context = record_check._context
+    graph = Graph()  # a plain graph, as test_shacl_sparql.py reads one (a loader's own graph never has a blank node)
+    graph += parse_record(MINIMAL.replace("grade: 2", "grade: 6"), "blank.yaml").graph
+    graph.add((BNode(), URIRef("https://w3id.org/emkg/note"), Literal("a blank node")))
+    expected = validate(graph, context.shapes, context.ontology)[1]
+    nt = graph.serialize(format="nt", encoding="utf-8")
+    found = record_check.shacl_violations(graph, record_check.record_store(nt, context), context, {})
+    assert [(v.focus, v.path, v.constraint, v.message, v.value) for v in found] == [
+        ("https://w3id.org/emkg/case/test-minimal-case/P1/crs", "emkg:grade", "sh:MaxInclusiveConstraintComponent",
+         GRADE, "6")]
+    assert found == expected
