@@ -118,3 +118,9 @@ def test_a_graph_with_a_blank_node_is_checked_by_pyshacl_whole(seeds):
         ("https://w3id.org/emkg/case/test-minimal-case/P1/crs", "emkg:grade", "sh:MaxInclusiveConstraintComponent",
          GRADE, "6")]
     assert found == expected
+
+
+def test_a_store_with_nothing_to_infer_adds_no_bytes(seeds):
+    import pyoxigraph as ox
+
+    assert record_check.inferred_and_derived(ox.Store(), record_check._context) == (0, 0, b"")
