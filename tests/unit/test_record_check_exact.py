@@ -124,3 +124,24 @@ def test_a_store_with_nothing_to_infer_adds_no_bytes(seeds):
     import pyoxigraph as ox
 
     assert record_check.inferred_and_derived(ox.Store(), record_check._context) == (0, 0, b"")
+
+
+def test_a_shape_of_severity_warning_gives_a_note_and_the_record_passes(seeds, monkeypatch):
+    """shapes/ has no warning today; a constraint of severity Warning must still reach the notes, not the problems."""
+    import dataclasses
+
+    from rdflib import URIRef
+
+    from emkg.shacl_sparql import Constraint
+
+    context = record_check._context
+    warning = Constraint(URIRef("https://w3id.org/emkg/NoteShape"), None,
+                         "SELECT ?this WHERE { ?this a <https://w3id.org/emkg/Patient> }", "a patient to look at",
+                         "Warning")
+    monkeypatch.setattr(record_check, "_context",
+                        dataclasses.replace(context, sparql_constraints=[*context.sparql_constraints, warning]))
+    result = record_check.check_text(MINIMAL.encode(), "warned.yaml")
+    assert (result["ok"], result["problems"]) == (True, [])
+    assert result["notes"] == [
+        "Warning: warned.yaml:15: patients[0]: a patient to look at (value: emkg:case/test-minimal-case/P1)",
+        "no source text for https://w3id.org/emkg/publication/test-minimal-case: its quotes were not checked"]
