@@ -57,6 +57,13 @@ NOT_A_TERM = "is not a term of the ontology; `emkg terms` lists the allowed valu
       f"terms.yaml:41: patients[0].facts[4].outcome: emkg:CompleteRemision {NOT_A_TERM}"]),
     ("grade.yaml", MINIMAL.replace("grade: 2", "grade: 6").encode(),
      [f"Violation: grade.yaml:34: patients[0].facts[3]: {GRADE} (value: 6)"]),
+    # by line, then focus: the toxicity (line 34, .../crs) before the response (line 41, .../cr)
+    ("two.yaml", MINIMAL.replace("grade: 2", "grade: 6").replace("outcome: emkg:CompleteRemission", "outcome: emkg:Alive")
+     .encode(),
+     [f"Violation: two.yaml:34: patients[0].facts[3]: {GRADE} (value: 6)",
+      "Violation: two.yaml:41: patients[0].facts[4]: A response has one outcome from the response vocabulary: "
+      "emkg:CompleteRemission, emkg:MRDNegativeCompleteRemission, emkg:PartialRemission, emkg:NoResponse, "
+      "emkg:ProgressiveDisease ... or emkg:NotAssessed. (value: emkg:Alive)"]),
     ("qc.yaml", TWO_INFUSIONS.encode(),
      [f"qc.yaml:15: patients[0]: QC two-infusions-without-order-violation: A patient with several CAR-T infusions "
       f"that are not numbered 1, 2, ... without ties: patient={CASE}, infusion={CASE}/inf, "
