@@ -58,8 +58,8 @@ NOT_A_TERM = "is not a term of the ontology; `emkg terms` lists the allowed valu
     ("grade.yaml", MINIMAL.replace("grade: 2", "grade: 6").encode(),
      [f"Violation: grade.yaml:34: patients[0].facts[3]: {GRADE} (value: 6)"]),
     # by line, then focus: the toxicity (line 34, .../crs) before the response (line 41, .../cr)
-    ("two.yaml", MINIMAL.replace("grade: 2", "grade: 6").replace("outcome: emkg:CompleteRemission", "outcome: emkg:Alive")
-     .encode(),
+    ("two.yaml", MINIMAL.replace("grade: 2", "grade: 6")
+     .replace("outcome: emkg:CompleteRemission", "outcome: emkg:Alive").encode(),
      [f"Violation: two.yaml:34: patients[0].facts[3]: {GRADE} (value: 6)",
       "Violation: two.yaml:41: patients[0].facts[4]: A response has one outcome from the response vocabulary: "
       "emkg:CompleteRemission, emkg:MRDNegativeCompleteRemission, emkg:PartialRemission, emkg:NoResponse, "
