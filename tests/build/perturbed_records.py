@@ -51,6 +51,10 @@ def perturbations(record: Graph, shapes: Graph) -> list[tuple[str, set, set]]:
     triples = sorted(record)
     types = sorted({o for o in record.objects(None, RDF.type)})
     iri_objects = sorted({o for s, p, o in triples if isinstance(o, URIRef) and p != RDF.type})
+    values_by_predicate: dict = {}
+    for _, p, o in triples:
+        if isinstance(o, Literal) and o.datatype in _NUMBERS:
+            values_by_predicate.setdefault(p, set()).add(Decimal(str(o.toPython())))
     done: list[tuple[str, set, set]] = []
 
     def change(label: str, triple, new) -> None:
@@ -75,6 +79,8 @@ def perturbations(record: Graph, shapes: Graph) -> list[tuple[str, set, set]]:
             targets = {value - 1, value + 1}
             for bound in bounds.get(p, ()):
                 targets |= {bound - 1, bound, bound + 1}
+            for other in values_by_predicate.get(p, ()):  # the order of days, of diagnosis and relapse ...
+                targets |= {other - 1, other, other + 1}
             if o.datatype == XSD.decimal:
                 targets |= {b + Decimal("0.5") for b in bounds.get(p, ())}
             for target in sorted(targets):
