@@ -152,6 +152,7 @@ def test_the_shapes_left_to_pyshacl_are_exactly_the_uncompiled_ones():
     'sh:property [ sh:path ex:p ; sh:hasValue ex:v ; sh:message "m" ]',
     'sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ; sh:message "m" ]',  # a sequence path
     'sh:property [ sh:path ex:p ; sh:in ( 1 ) ; sh:message "m" ]',  # a number constant
+    'sh:property [ sh:path ex:p ; sh:in ( "true"@en ) ; sh:message "m" ]',  # a language-tagged string
     'sh:property [ sh:path ex:p ; sh:node ex:Named ; sh:message "m" ]',
     'sh:property [ sh:path ex:p ; sh:not [ sh:path ex:q ; sh:maxCount 1 ] ; sh:message "m" ]',
     'sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:Dog ] ; sh:qualifiedMinCount 1 ; '
