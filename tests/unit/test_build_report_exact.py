@@ -62,6 +62,9 @@ def test_three_builds_report_exactly_what_they_did(tmp_path):
     assert sorted(p.name for p in build_dir.iterdir()) == [".lock", "build-report.json", "cache", "current",
                                                              "release", "store", "versions"]
     key = written["per_record"][0]["key"]
+    (marker,) = (build_dir / "cache").glob("ontology-qc-*.ok")  # the ontology QC passed for this content
+    assert re.fullmatch(r"ontology-qc-[0-9a-f]{64}\.ok", marker.name)
+    marker.unlink()  # as for new ontology content: the QC runs again, into the cache folder that exists
 
     second = build.build(build_dir, evidence_dir=evidence, seeds_dir=tmp_path / "no-seeds", check_quotes=True, jobs=1)
     again = _written(build_dir)
@@ -70,6 +73,7 @@ def test_three_builds_report_exactly_what_they_did(tmp_path):
     assert again["per_record"] == [{"file": "minimal-case.yaml", "status": "cached", "key": key}]
     assert again["store"] == "patched from the previous build" and again["ontology_key"] == written["ontology_key"]
     assert second.version != first.version
+    assert marker.is_file()
 
     shutil.copy(RECORDS / "invalid" / "grade-out-of-range.yaml", evidence)
     with pytest.raises(build.BuildFailed) as failed:
