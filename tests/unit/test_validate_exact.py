@@ -32,3 +32,21 @@ def test_the_whole_outcome_of_an_invalid_example(name):
     assert (outcome.code, outcome.format) == (expected["code"], expected["format"])
     assert outcome.problems == expected["problems"]
     assert outcome.details == expected["details"]
+
+
+def test_a_qc_rule_row_is_one_problem_at_the_patient(tmp_path):
+    """Two unnumbered infusions pass the loader and the shapes; the QC rule names the patient, once."""
+    from test_record_check_exact import TWO_INFUSIONS
+
+    path = tmp_path / "two-infusions.yaml"
+    path.write_text(TWO_INFUSIONS, encoding="utf-8")
+    outcome = validate_file(path)
+    message = ("A patient with several CAR-T infusions that are not numbered 1, 2, ... without ties "
+               "(QC rule two-infusions-without-order-violation)")
+    assert outcome.code == 1
+    assert outcome.problems == [f"Violation: two-infusions.yaml:15: patients[0]: {message}"]
+    assert outcome.details == [{
+        "severity": "Violation", "case": "test-minimal-case/P1", "file": "two-infusions.yaml", "field": "patients[0]",
+        "line": 15, "message": message, "value": None, "shape": None,
+        "constraint": "qc:two-infusions-without-order-violation", "path": None,
+        "focus": "emkg:case/test-minimal-case/P1", "fact": None}]
