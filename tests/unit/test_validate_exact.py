@@ -50,3 +50,18 @@ def test_a_qc_rule_row_is_one_problem_at_the_patient(tmp_path):
         "line": 15, "message": message, "value": None, "shape": None,
         "constraint": "qc:two-infusions-without-order-violation", "path": None,
         "focus": "emkg:case/test-minimal-case/P1", "fact": None}]
+
+
+@pytest.mark.parametrize("text,shown", [
+    ("see https://w3id.org/emkg/case/pub1/P1/inf.", "see fact 'inf' of P1."),
+    ("of https://w3id.org/emkg/case/pub1/P1; done", "of patient P1; done"),
+    ("emkg:case/pub1/P1/crs: x", "fact 'crs' of P1: x"),
+    ("the https://w3id.org/emkg/sequenceNumber and https://w3id.org/emkg/dayOffset:", "the 'order' and 'day':"),
+    ("term http://purl.obolibrary.org/obo/UBERON_0000473, ok", "term UBERON:0000473, ok"),
+    ("https://w3id.org/emkg/Alive", "emkg:Alive"),
+    ("plain text", "plain text"),
+])
+def test_readable_names_facts_patients_fields_and_terms(text, shown):
+    from emkg.validate import readable
+
+    assert readable(text) == shown
