@@ -90,3 +90,9 @@ def test_three_builds_report_exactly_what_they_did(tmp_path):
     assert not [p for p in build_dir.rglob(".scratch-*")], "a failed build leaves no scratch folder"
     assert sorted(p.name for p in build_dir.iterdir()) == [".lock", "build-report.json", "cache", "current",
                                                              "release", "store", "versions"]
+    (evidence / "grade-out-of-range.yaml").unlink()
+    third = build.build(build_dir, evidence_dir=evidence, seeds_dir=tmp_path / "no-seeds", check_quotes=True, jobs=1)
+    assert sorted(p.name for p in (build_dir / "versions").iterdir()) == sorted([second.version, third.version]), \
+        "the new version and the one before it are kept, older ones removed"
+    assert (build_dir / "current").resolve().name == third.version
+    assert _written(build_dir)["per_record"] == [{"file": "minimal-case.yaml", "status": "cached", "key": key}]
