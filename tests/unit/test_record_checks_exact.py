@@ -22,7 +22,8 @@ def test_safety_names_each_problem_and_passes_each_near_miss():
         "patients": [{
             "id": "P1", "label": "x" * 300, "note": "y" * MAX_OTHER_TEXT,  # at the limits: fine
             "facts": [
-                {"id": "bad id", "day": 36_600, "order": 100_000, "infusion_number": 1_000},  # limits: fine
+                {"id": "bad id", "day": 36_600, "day_min": -36_600, "order": 100_000, "infusion_number": 1_000},
+                {"id": "f1b", "day_max": -36_600, "order": 0, "infusion_number": 0},  # the limits: fine
                 {"id": "f2", "day": -36_601, "day_min": 36_601, "order": -1, "infusion_number": 1_001},
                 {"id": "f3", "dose": float("inf"), "value": float("nan"), "count": 10**18 + 1, "small": 10**18},
                 {"id": "f4", "quote": "q" * 2_001, "label": "tab\there is fine", "note": "bell\x07",
@@ -40,21 +41,21 @@ def test_safety_names_each_problem_and_passes_each_near_miss():
     assert found == [
         Finding("Violation", "patients[0].facts[0].id", "an id is letters, digits, '-', '_' or '.' (no spaces or "
                 "line breaks, at most 120 characters)", "bad id", "ids"),
-        Finding("Violation", "patients[0].facts[1].day", "'day' must lie between -36600 and 36600", -36_601,
+        Finding("Violation", "patients[0].facts[2].day", "'day' must lie between -36600 and 36600", -36_601,
                 "numbers"),
-        Finding("Violation", "patients[0].facts[1].day_min", "'day_min' must lie between -36600 and 36600", 36_601,
+        Finding("Violation", "patients[0].facts[2].day_min", "'day_min' must lie between -36600 and 36600", 36_601,
                 "numbers"),
-        Finding("Violation", "patients[0].facts[1].order", "'order' must lie between 0 and 100000", -1, "numbers"),
-        Finding("Violation", "patients[0].facts[1].infusion_number", "'infusion_number' must lie between 0 and 1000",
+        Finding("Violation", "patients[0].facts[2].order", "'order' must lie between 0 and 100000", -1, "numbers"),
+        Finding("Violation", "patients[0].facts[2].infusion_number", "'infusion_number' must lie between 0 and 1000",
                 1_001, "numbers"),
-        Finding("Violation", "patients[0].facts[2].dose", "a number must be finite", "inf", "numbers"),
-        Finding("Violation", "patients[0].facts[2].value", "a number must be finite", "nan", "numbers"),
-        Finding("Violation", "patients[0].facts[2].count", "number out of range", 10**18 + 1, "numbers"),
-        Finding("Violation", "patients[0].facts[3].quote", "longer than 2000 characters (2001); quote a short "
+        Finding("Violation", "patients[0].facts[3].dose", "a number must be finite", "inf", "numbers"),
+        Finding("Violation", "patients[0].facts[3].value", "a number must be finite", "nan", "numbers"),
+        Finding("Violation", "patients[0].facts[3].count", "number out of range", 10**18 + 1, "numbers"),
+        Finding("Violation", "patients[0].facts[4].quote", "longer than 2000 characters (2001); quote a short "
                 "passage, not the whole text", "q" * 60 + "...", "limits"),
-        Finding("Violation", "patients[0].facts[3].note", "contains a control character; remove it", "bell\\x07",
+        Finding("Violation", "patients[0].facts[4].note", "contains a control character; remove it", "bell\\x07",
                 "unicode"),
-        Finding("Violation", "patients[0].facts[3].other", "contains a lone UTF-16 surrogate (broken Unicode); "
+        Finding("Violation", "patients[0].facts[4].other", "contains a lone UTF-16 surrogate (broken Unicode); "
                 "retype the character", "\\ud800x", "unicode"),
         Finding("Violation", "publication.source_text", "source_text is a plain file name (no folders, nothing "
                 "hidden)", "../secret.txt", "ids"),
@@ -70,8 +71,18 @@ def test_safety_names_each_problem_and_passes_each_near_miss():
     ]
 
 
+def _listed(depth: int):
+    node: object = "leaf"
+    for _ in range(depth):
+        node = [node]
+    return node
+
+
 def test_a_list_at_the_item_limit_and_a_tree_at_the_depth_limit_pass():
     assert record_checks.safety({"list": [0] * MAX_ITEMS, "nested": _nested(MAX_DEPTH - 1)}) == []
+    assert record_checks.safety({"lists": _listed(MAX_DEPTH - 1)}) == []
+    assert record_checks.safety({"lists": _listed(MAX_DEPTH)}) == [
+        Finding("Violation", "lists" + "[0]" * MAX_DEPTH, f"nested deeper than {MAX_DEPTH} levels", rule="limits")]
 
 
 @pytest.mark.parametrize("value", [True, False, None, 0, 0.0, -0.5, "CD19 CAR-T", "slug-1.2_x"])
