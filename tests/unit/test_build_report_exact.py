@@ -96,3 +96,21 @@ def test_three_builds_report_exactly_what_they_did(tmp_path):
         "the new version and the one before it are kept, older ones removed"
     assert (build_dir / "current").resolve().name == third.version
     assert _written(build_dir)["per_record"] == [{"file": "minimal-case.yaml", "status": "cached", "key": key}]
+
+
+def test_the_cross_record_check_names_both_publications_and_what_they_share():
+    import pyoxigraph as ox
+
+    emkg = "https://w3id.org/emkg/"
+    nt = "".join(f"<{emkg}publication/{p}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{emkg}Publication> .\n"
+                 for p in ("a", "b", "c", "d"))
+    nt += (f'<{emkg}publication/a> <{emkg}doi> "10.1000/x" .\n<{emkg}publication/b> <{emkg}doi> "10.1000/x" .\n'
+           f'<{emkg}publication/b> <{emkg}pmid> "123" .\n<{emkg}publication/c> <{emkg}pmid> "123" .\n'
+           f'<{emkg}publication/d> <{emkg}pmid> "124" .\n<{emkg}publication/a> <{emkg}sourceTextFile> "a.txt" .\n'
+           f'<{emkg}case/x> <{emkg}doi> "10.1000/x" .\n')  # not a publication: not counted
+    db = ox.Store()
+    db.load(nt.encode(), format=ox.RdfFormat.N_TRIPLES)
+    summary = "the same publication is curated in two records"
+    assert build._cross_record_checks(db) == [
+        f"emkg:publication/a and emkg:publication/b: {summary} (same emkg:doi: 10.1000/x)",
+        f"emkg:publication/b and emkg:publication/c: {summary} (same emkg:pmid: 123)"]
