@@ -191,3 +191,10 @@ def test_a_changed_record_with_a_blank_node_cannot_be_patched(tmp_path):
         storepatch.apply(tmp_path / "v2-store", storepatch.Plan(previous / "store", ["ka"], ["ka2"], []),
                          nt_path, b"")
     assert not (tmp_path / "v2-store").exists(), "refused before the copy"
+
+
+def test_every_removed_record_owns_its_prefixes():
+    lines = set(_record("a", "a").splitlines()) | set(_record("b", "b").splitlines())
+    assert sorted(storepatch._owned_subject_prefixes(lines)) == sorted(
+        f"<{EMKG}{kind}/{record}{end}".encode() for record in ("a", "b") for kind in ("publication", "case")
+        for end in (">", "/"))
