@@ -107,6 +107,9 @@ def _fresh_load_reasons(tmp_path: Path):
     yield "previous build failed", _previous(tmp_path / "failed", _report(old), status="failed"), new, texts
     yield "other ontology", _previous(tmp_path / "ontology", _report(old), ontology_key="K2"), new, texts
     yield "a record without key", _previous(tmp_path / "nokey", [*_report(old), {"file": "x.yaml"}]), new, texts
+    no_list = _previous(tmp_path / "nolist", [])
+    (no_list / "build-report.json").write_text(json.dumps({"status": "ok", "ontology_key": "K"}), encoding="utf-8")
+    yield "a report without records: every record is new", no_list, new, texts
     yield "no store", _previous(tmp_path / "nostore", _report(old), store=False), new, texts
     yield "a cached file missing", _previous(tmp_path / "nocache", _report(old)), new, \
         {k: v for k, v in texts.items() if k != "k00-new"}
