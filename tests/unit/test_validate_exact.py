@@ -65,3 +65,24 @@ def test_readable_names_facts_patients_fields_and_terms(text, shown):
     from emkg.validate import readable
 
     assert readable(text) == shown
+
+
+@pytest.mark.parametrize("name,data,fmt,problem", [
+    ("empty.yaml", b"  \n\n", "yaml", "empty.yaml: the file is empty"),
+    ("bom.yaml", "\ufeff  \n".encode(), "yaml", "bom.yaml: the file is empty"),
+    ("binary.yaml", b"a\0b", "yaml", "binary.yaml: binary data, not a text file"),
+    ("latin1.csv", "caf\xe9".encode("latin-1"), "csv", "latin1.csv: not UTF-8 text (byte 3)"),
+    ("notes.txt", b"x", None, "notes.txt: unsupported file type '.txt'; expected one of .yaml, .yml, .csv, .json, "
+                              ".ttl, .nt, .jsonld"),
+])
+def test_an_unusable_file_is_exit_2_with_one_line(tmp_path, name, data, fmt, problem):
+    (tmp_path / name).write_bytes(data)
+    outcome = validate_file(tmp_path / name)
+    assert (outcome.file, outcome.code, outcome.problems, outcome.details, outcome.format) == (
+        name, 2, [problem], [], fmt)
+
+
+def test_a_folder_or_a_missing_file_is_named_with_its_path(tmp_path):
+    (tmp_path / "folder.yaml").mkdir()
+    assert validate_file(tmp_path / "folder.yaml").problems == [f"{tmp_path / 'folder.yaml'}: is a directory, not a file"]
+    assert validate_file(tmp_path / "gone.yaml").problems == [f"{tmp_path / 'gone.yaml'}: no such file"]
