@@ -84,5 +84,6 @@ def test_an_unusable_file_is_exit_2_with_one_line(tmp_path, name, data, fmt, pro
 
 def test_a_folder_or_a_missing_file_is_named_with_its_path(tmp_path):
     (tmp_path / "folder.yaml").mkdir()
-    assert validate_file(tmp_path / "folder.yaml").problems == [f"{tmp_path / 'folder.yaml'}: is a directory, not a file"]
+    assert validate_file(tmp_path / "folder.yaml").problems == [
+        f"{tmp_path / 'folder.yaml'}: is a directory, not a file"]
     assert validate_file(tmp_path / "gone.yaml").problems == [f"{tmp_path / 'gone.yaml'}: no such file"]
