@@ -87,3 +87,20 @@ def test_a_folder_or_a_missing_file_is_named_with_its_path(tmp_path):
     assert validate_file(tmp_path / "folder.yaml").problems == [
         f"{tmp_path / 'folder.yaml'}: is a directory, not a file"]
     assert validate_file(tmp_path / "gone.yaml").problems == [f"{tmp_path / 'gone.yaml'}: no such file"]
+
+
+def test_a_made_up_term_is_one_problem_in_the_lines_as_in_the_details(tmp_path):
+    """The term check names it; the shape of its field would too, and is left out of both lists (it was left in the
+    lines people read, whose value is quoted, while the details dropped it)."""
+    text = (INVALID.parent / "valid" / "minimal-case.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "made-up-term.yaml"
+    path.write_text(text.replace("emkg:CompleteRemission", "emkg:CompleteRemision"), encoding="utf-8")
+    outcome = validate_file(path)
+    message = "emkg:CompleteRemision is not a term of the ontology; `emkg terms` lists the allowed values"
+    assert outcome.problems == [
+        f"Violation: made-up-term.yaml:44: patients[0].facts[4].outcome (fact cr): {message} "
+        "(value: 'emkg:CompleteRemision')"]
+    assert outcome.details == [{
+        "severity": "Violation", "case": "test-minimal-case/P1", "file": "made-up-term.yaml",
+        "field": "patients[0].facts[4].outcome", "line": 44, "message": message, "value": "emkg:CompleteRemision",
+        "shape": None, "constraint": "terms", "path": None, "focus": None, "fact": "cr"}]
