@@ -21,13 +21,21 @@ emkg:PartShape a sh:NodeShape ; sh:targetNode emkg:hub ;
 emkg:GrandShape a sh:NodeShape ; sh:targetNode emkg:a ;
   sh:property [ sh:path ( emkg:partOf emkg:partOf ) ; sh:maxCount 0 ; sh:severity sh:Warning ;
                 sh:message "no grandparent" ] .
-emkg:HubShape a sh:NodeShape ; sh:targetNode emkg:hub, emkg:spoke ; sh:class emkg:Hub ; sh:severity sh:Info ;
-  sh:message "a hub" .
+emkg:HubShape a sh:NodeShape ; sh:targetNode emkg:hub, emkg:spoke, emkg:wheel ; sh:class emkg:Hub ;
+  sh:severity sh:Info ; sh:message "a hub" .
+emkg:NamedShape a sh:NodeShape ; sh:targetNode emkg:hub ;
+  sh:property [ sh:path emkg:name ; sh:minCount 1 ; sh:message "a hub has a name" ] .
+"""
+
+ONTOLOGY = PREFIXES + """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+emkg:Spoke rdfs:subClassOf emkg:Hub .
 """
 
 DATA = PREFIXES + """
 emkg:a emkg:partOf emkg:hub .
 emkg:hub emkg:partOf emkg:top .
+emkg:spoke a emkg:Spoke .
 """
 
 
@@ -46,20 +54,43 @@ def test_the_report_fields_of_each_result_in_order():
     data, shapes = Graph().parse(data=DATA, format="turtle"), Graph().parse(data=SHAPES, format="turtle")
     hub = URIRef("https://w3id.org/emkg/hub")
     locations = {hub: ("hub.yaml", "hub", 4)}
-    conforms, violations, report = validate(data, shapes, Graph(), locations)
+    ontology = Graph().parse(data=ONTOLOGY, format="turtle")
+    conforms, violations, report = validate(data, shapes, ontology, locations)
     assert conforms is False
     assert [(v.severity, v.focus, v.path, v.constraint, v.shape, v.message, v.value, v.file, v.field, v.line)
             for v in violations] == [
         ("Warning", "https://w3id.org/emkg/a", "(complex path)", "sh:MaxCountConstraintComponent", "emkg:GrandShape",
          "no grandparent", None, None, None, None),
-        ("Info", "https://w3id.org/emkg/spoke", None, "sh:ClassConstraintComponent", "emkg:HubShape", "a hub",
-         "emkg:spoke", None, None, None),
+        ("Info", "https://w3id.org/emkg/wheel", None, "sh:ClassConstraintComponent", "emkg:HubShape", "a hub",
+         "emkg:wheel", None, None, None),
         ("Info", str(hub), None, "sh:ClassConstraintComponent", "emkg:HubShape", "a hub", "emkg:hub",
          "hub.yaml", "hub", 4),
+        ("Violation", str(hub), "emkg:name", "sh:MinCountConstraintComponent", "emkg:NamedShape",
+         "a hub has a name", None, "hub.yaml", "hub", 4),
         ("Violation", str(hub), "^emkg:partOf", "sh:MinCountConstraintComponent", "emkg:PartShape",
          "a hub has two parts", None, "hub.yaml", "hub", 4),
     ]
-    assert len(data) == 2, "the caller's graph is not touched"
+    # the spoke is a hub through the ontology's subclass axiom; without the ontology it would not be
+    assert not [v for v in violations if v.focus.endswith("/spoke")]
+    assert len(data) == 3, "the caller's graph is not touched"
+
+
+def test_warnings_and_infos_alone_conform():
+    data = Graph().parse(data=PREFIXES + "emkg:a emkg:partOf emkg:hub . emkg:hub emkg:partOf emkg:top .",
+                         format="turtle")
+    shapes = Graph().parse(data=SHAPES, format="turtle")
+    for shape in ("PartShape", "NamedShape"):
+        shapes.remove((URIRef(f"https://w3id.org/emkg/{shape}"), None, None))
+    conforms, violations, _ = validate(data, shapes, Graph())
+    assert conforms is True
+    assert sorted(v.severity for v in violations) == ["Info", "Info", "Info", "Warning"]
+
+
+def test_ontology_axioms_are_what_pyshacl_copies_from_the_ontology():
+    from rdflib import RDFS
+
+    axioms = shacl.ontology_axioms(Graph().parse(data=ONTOLOGY, format="turtle"))
+    assert (URIRef("https://w3id.org/emkg/Spoke"), RDFS.subClassOf, URIRef("https://w3id.org/emkg/Hub")) in axioms
 
 
 def test_members_is_the_list_with_a_set_membership():
