@@ -192,7 +192,7 @@ def _validate_records(conversion: Conversion, name: str, fmt: str, context: Cont
         # A made-up term is reported once, as not a term, not again by the shape of its field.
         outcome.details[:] = [d for d in outcome.details
                               if d["constraint"] == "terms" or d["value"] not in unknown_terms]
-        outcome.problems[:] = [p for p in outcome.problems if not any(f"(value: {t})" in p and "not a term" not in p
+        outcome.problems[:] = [p for p in outcome.problems if not any(f"(value: {t!r})" in p and "not a term" not in p
                                                                        for t in unknown_terms)]
         _run_qc_rules(outcome, data_graph, locations, record_paths)
     _check_against_sources_and_records(outcome, conversion.records, name, context)
