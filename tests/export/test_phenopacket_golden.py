@@ -2,7 +2,7 @@
 every field, label, annotation and its order, the file names, the JSON layout, and the official package's
 reading. Inputs: the reviewed fixture graph (three patients) and a small made-up publication below with the
 parts the fixture graph lacks (PMID, source text, radiotherapy, laterality, timings, a registered product,
-a stated-absent relapse, a measurement's finding, a non-whole age)."""
+a stated-absent relapse and diagnosis, a measurement's finding, terms without a label, a non-whole age)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,9 @@ x:A-mrd a emkg:Measurement ; emkg:aboutPatient x:A ; emkg:analyte emkg:CarTCells
     emkg:finding "CAR-T cells in the CSF" .
 x:B a emkg:Patient ; emkg:reportedIn x:doi-pub .
 x:B-relapse a emkg:Relapse ; emkg:aboutPatient x:B ; emkg:hasSite UBERON:0000955 .
+x:B-dx a emkg:Diagnosis ; emkg:aboutPatient x:B ; emkg:disease MONDO:0020511 ; emkg:present false .
+x:B-level a emkg:Measurement ; emkg:aboutPatient x:B ; emkg:analyte emkg:MadeUpAnalyte ; emkg:value 0.25 ;
+    emkg:unit emkg:MadeUpUnit .
 x:B-demo a emkg:Demographics ; emkg:aboutPatient x:B ; emkg:sex emkg:SexNotReported ; emkg:ageYears 12 .
 x:C a emkg:Patient ; emkg:reportedIn x:bare-pub .
 """
@@ -106,7 +109,24 @@ def test_non_ascii_text_is_written_as_utf8_not_escaped(tmp_path):
     assert raw.endswith(b"}\n")
 
 
-def test_the_creation_time_is_now_in_utc(tmp_path):
+@pytest.fixture
+def local_time_not_utc():
+    """The process's local time zone set to one that is not UTC, and put back after the test."""
+    import os
+    import time
+
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Kolkata"
+    time.tzset()
+    yield
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+def test_the_creation_time_is_now_in_utc(tmp_path, local_time_not_utc):
     import datetime
 
     before = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
