@@ -143,3 +143,18 @@ def test_ages_become_iso8601_durations_in_whole_years_and_months(years, duration
     from emkg.phenopacket_export import _duration
 
     assert _duration(years) == duration
+
+
+def test_a_terminal_sees_a_progress_bar_over_the_patients(tmp_path, monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.delenv("EMKG_NO_PROGRESS", raising=False)
+    monkeypatch.setattr(sys, "stderr", screen)
+    export_phenopackets(Graph().parse(data=EXTRA, format="turtle"), tmp_path)
+    assert "writing Phenopackets" in screen.getvalue() and "3/3" in screen.getvalue()
