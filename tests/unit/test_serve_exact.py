@@ -249,3 +249,32 @@ def test_is_loopback():
     assert [serve.is_loopback(h) for h in ("localhost", "::1", "127.0.0.1", "127.9.9.9", "0.0.0.0", "128.0.0.1",
                                             "localhost.example", "::")] == [True, True, True, True, False, False,
                                                                            False, False]
+
+
+def test_run_serves_until_sigterm_then_says_stopped_and_closes_the_pool(capsys):
+    import os
+    import signal
+
+    pool = FakePool()
+    pool.closed = False
+
+    def close():
+        pool.closed = True
+
+    pool.close = close
+    srv = serve.EndpointServer(("127.0.0.1", 0), pool)
+    answered = []
+
+    def client():
+        answered.append(exchange(srv, "GET", "/sparql?query=Q")[0])
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.getsignal(signal.SIGTERM)
+    threading.Thread(target=client, daemon=True).start()
+    try:
+        serve.run(srv)  # returns only when the SIGTERM has stopped it
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert answered == [200]
+    assert capsys.readouterr().err == "stopped\n"
+    assert pool.closed and srv.socket.fileno() == -1
