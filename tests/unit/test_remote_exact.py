@@ -135,6 +135,7 @@ def test_three_redirects_are_followed(endpoint):
     (404, None, b"", "HTTP 404 (not found)"),
     (414, None, b"", "HTTP 414 (URI too long, try POST)"),
     (500, None, b"\x00bad\x07", "HTTP 500 (internal error): ?bad?"),
+    (500, None, b"\xffbad \xe9", "HTTP 500 (internal error): \ufffdbad \ufffd"),
     (502, None, b"", "HTTP 502 (bad gateway)"),
     (503, None, b"", "HTTP 503 (unavailable)"),
     (418, None, b"", "HTTP 418 (I'm a Teapot)"),
@@ -372,3 +373,11 @@ def test_a_gaierror_is_unreachable():
 ])
 def test_same_origin_is_scheme_host_and_port_with_defaults(first, second, same):
     assert remote._same_origin(first, second) is same
+
+
+def test_an_https_endpoint_is_spoken_to_over_tls(endpoint):
+    url = f"https://127.0.0.1:{endpoint.server_address[1]}/sparql"  # the server speaks plain HTTP only
+    with pytest.raises(RemoteError) as error:
+        remote.select(url, QUERY, timeout=5)
+    assert str(error.value).startswith(f"cannot query endpoint {url}: ")
+    assert endpoint.seen == []  # no plain-text request reached it
