@@ -5,6 +5,7 @@ and emkg.progress's bars (shown only on a terminal)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import click
 import pytest
@@ -130,3 +131,96 @@ def test_progress_bars_draw_on_a_terminal_and_pass_items_through(monkeypatch):
     with progress.steps(["a"], "y", stream=quiet) as step:
         assert step("a") is None
     assert quiet.getvalue() == "" and seen == ["done"]
+
+
+def _failure(capsys, call) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as stop:
+        call()
+    out, err = capsys.readouterr()
+    assert out == ""
+    return stop.value.code, err
+
+
+def test_open_store_refuses_a_missing_or_damaged_build_in_one_line(tmp_path, capsys):
+    from emkg import paths
+
+    code, err = _failure(capsys, lambda: cli._open_store(tmp_path / "none"))
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1 and str(tmp_path / "none") in err
+    (tmp_path / "bad" / "store").mkdir(parents=True)
+    (tmp_path / "bad" / "store" / "CURRENT").write_text("junk\n", encoding="utf-8")
+    code, err = _failure(capsys, lambda: cli._open_store(tmp_path / "bad"))
+    assert (code, err) == (2, f"error: the built store at {paths.store_dir(tmp_path / 'bad')} cannot be read "
+                              "(Corruption: CURRENT file corrupted); run `emkg build` again\n")
+
+
+@pytest.mark.parametrize(("exc", "reason"), [
+    (OSError("a\n  lock   held"), "a lock held"), (RuntimeError(""), "RuntimeError"), (OSError("x" * 300), "x" * 200)])
+def test_a_damaged_store_names_the_reason_shortened(capsys, exc, reason):
+    code, err = _failure(capsys, lambda: cli._damaged_store(Path("/b"), exc))
+    assert (code, err) == (2, f"error: the built store at /b/store cannot be read ({reason}); run `emkg build` again\n")
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, None), ("0.5", 0.5), ("3600", 3600.0), ("1e-9", 1e-9)])
+def test_timeout_option_accepts_finite_positive_seconds(value, seconds):
+    assert cli._seconds(None, None, value) == seconds
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "3600.001", "inf", "nan", "soon", ""])
+def test_timeout_option_refuses_the_rest(capsys, value):
+    assert _failure(capsys, lambda: cli._seconds(None, None, value)) == (
+        2, f"error: --timeout must be a finite number of seconds above 0 and at most 3600, got {value!r}\n")
+
+
+def test_labels_are_asked_in_batches_of_500_and_keep_bound_pairs():
+    import pyoxigraph as ox
+
+    from emkg import output
+
+    iris = [f"http://x/{i:04d}" for i in range(1001)]
+    rows = [[ox.NamedNode(iri), ox.Literal("v")] for iri in reversed(iris)] + [[None, ox.BlankNode()]]
+    asked = []
+
+    def run_select(query):
+        asked.append(query)
+        batch = sorted(iris)[500 * (len(asked) - 1):500 * len(asked)]
+        return ["iri", "text"], [[ox.NamedNode(i), ox.Literal(f"label {i[-4:]}")] for i in batch] + [
+            [None, ox.Literal("x")], [ox.NamedNode("http://x/none"), None]]
+
+    labels = cli._labels(run_select, rows)
+    assert asked == [output.label_query(batch) for batch in (iris[:500], iris[500:1000], iris[1000:])]
+    assert labels == {iri: f"label {iri[-4:]}" for iri in iris}
+    assert cli._labels(run_select, [[ox.Literal("no IRI")]]) == {}
+
+
+def test_term_options_expand_curies_and_publication_ids(capsys):
+    assert cli._term_option(None, "--site") is None
+    assert cli._term_option("UBERON:0000473", "--site") == "http://purl.obolibrary.org/obo/UBERON_0000473"
+    assert cli._term_option("smith-2020", "--publication", publication=True) == \
+        "https://w3id.org/emkg/publication/smith-2020"
+    assert cli._term_option("emkg:publication/x", "--publication", publication=True) == \
+        "https://w3id.org/emkg/publication/x"
+    code, err = _failure(capsys, lambda: cli._term_option("smith-2020", "--site"))
+    assert code == 2 and err.startswith("error: --site: ") and err.count("\n") == 1
+
+
+def test_regenerate_checks_writes_and_refuses_with_exact_lines(tmp_path, capsys):
+    from emkg import paths
+
+    source = tmp_path / "terms"
+    source.mkdir()
+    args = ("--terms", "term folder", "import modules", "imports", ValueError)
+    cli._regenerate(source, *args, True, lambda s: [], None)
+    assert capsys.readouterr() == ("import modules are current\n", "")
+    code, err = _failure(capsys, lambda: cli._regenerate(source, *args, True, lambda s: ["a.ttl", "b.ttl"], None))
+    assert (code, err) == (1, "out of date: a.ttl, b.ttl; run `emkg imports`\n")
+    code, err = _failure(capsys, lambda: cli._regenerate(tmp_path / "none", *args, False, None, None))
+    assert (code, err) == (2, f"error: no term folder at {tmp_path / 'none'}; pass --terms\n")
+
+    def broken(s):
+        raise ValueError("CL:1 is in two slices")
+
+    code, err = _failure(capsys, lambda: cli._regenerate(source, *args, False, None, broken))
+    assert (code, err) == (1, "error: CL:1 is in two slices\n")
+    inside = paths.PROJECT_ROOT / "ontology" / "imports" / "x.ttl"
+    cli._regenerate(source, *args, False, None, lambda s: [inside, tmp_path / "y.ttl"])
+    assert capsys.readouterr() == (f"wrote ontology/imports/x.ttl\nwrote {tmp_path / 'y.ttl'}\n", "")
