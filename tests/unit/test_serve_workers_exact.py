@@ -103,9 +103,15 @@ def _loop(store_dir):
     return ours, thread
 
 
+def _reply(conn):
+    """The worker's next reply; a worker that died or hung fails the test instead of blocking it."""
+    assert conn.poll(10), "the worker loop sent nothing"
+    return conn.recv()
+
+
 def test_the_worker_loop_says_ready_then_answers_each_request_in_turn(store):
     conn, thread = _loop(store)
-    assert conn.recv() == ("ready", "", b"")
+    assert _reply(conn) == ("ready", "", b"")
     requests = [
         (("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/csv", 10, False), ("ok", "text/csv", b"n\r\n3\r\n")),
         (("SELECT ?s WHERE { ?s ?p ?o }", None, 2, False),
@@ -120,23 +126,23 @@ def test_the_worker_loop_says_ready_then_answers_each_request_in_turn(store):
     ]
     for request, expected in requests:
         conn.send(request)
-        reply = conn.recv()
+        reply = _reply(conn)
         if expected[2] is None:
             assert reply[:2] == expected[:2] and reply[2]
         else:
             assert reply == expected
     conn.send(("SELECT ?s WHERE { SERVICE <http://x/> { ?s ?p ?o } }", None, 10, False))
-    kind, message, body = conn.recv()
+    kind, message, body = _reply(conn)
     with pytest.raises(serve_guard.QueryRefused) as refused:
         serve_guard.check("SELECT ?s WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
     assert (kind, message, body) == ("refused", str(refused.value), b"")
     conn.send(("SELECT ?s WHERE {", None, 10, False))
-    kind, message, body = conn.recv()
+    kind, message, body = _reply(conn)
     with pytest.raises(serve_guard.QuerySyntaxError) as syntax:
         serve_guard.check("SELECT ?s WHERE {")
     assert (kind, message, body) == ("syntax", str(syntax.value), b"")
     conn.send(("SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?x HAVING (", None, 10, True))  # unchecked, pyoxigraph fails
-    kind, message, body = conn.recv()
+    kind, message, body = _reply(conn)
     assert (kind, body) == ("failed", b"") and message
     conn.close()
     thread.join(5)
@@ -146,7 +152,7 @@ def test_the_worker_loop_says_ready_then_answers_each_request_in_turn(store):
 def test_a_worker_on_an_unreadable_store_says_why_in_one_line(tmp_path):
     (tmp_path / "CURRENT").write_text("junk\n", encoding="utf-8")
     conn, thread = _loop(tmp_path)
-    assert conn.recv() == ("failed", "Corruption: CURRENT file corrupted", b"")
+    assert _reply(conn) == ("failed", "Corruption: CURRENT file corrupted", b"")
     thread.join(5)
     assert not thread.is_alive()
 
