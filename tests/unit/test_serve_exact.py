@@ -278,3 +278,34 @@ def test_run_serves_until_sigterm_then_says_stopped_and_closes_the_pool(capsys):
     assert answered == [200]
     assert capsys.readouterr().err == "stopped\n"
     assert pool.closed and srv.socket.fileno() == -1
+
+
+def test_make_server_starts_the_pool_it_is_given_and_closes_it_if_the_port_is_taken(monkeypatch, tmp_path):
+    import socket
+
+    made = []
+
+    class Pool(FakePool):
+        def __init__(self, store_dir, size, timeout, max_rows):
+            super().__init__()
+            self.args, self.closed = (store_dir, size, timeout, max_rows), False
+            made.append(self)
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(serve_workers, "WorkerPool", Pool)
+    srv = serve.make_server(tmp_path, "127.0.0.1", 0, timeout=3.5, max_rows=9, workers=4, verbose=True)
+    try:
+        assert (srv.pool, srv.verbose, made[0].args) == (made[0], True, (tmp_path, 4, 3.5, 9))
+        assert srv.server_address[0] == "127.0.0.1"
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen(1)
+            with pytest.raises(OSError):
+                serve.make_server(tmp_path, "127.0.0.1", taken.getsockname()[1])
+        assert made[1].closed and made[1].args == (tmp_path, 2, 10.0, 10_000)  # the defaults
+        assert not made[0].closed
+    finally:
+        serve.close(srv)
+    assert made[0].closed and srv.socket.fileno() == -1
