@@ -270,3 +270,18 @@ def test_close_stops_every_worker_and_a_late_worker_is_stopped_at_once():
     assert first.stopped and second.stopped and pool._all == set()
     pool._add(late)
     assert late.stopped and pool._all == set()
+
+
+@pytest.mark.parametrize(("error", "said"), [(OSError(), "OSError"), (RuntimeError("IO error:\n  lock  held"),
+                                                                    "IO error: lock held")])
+def test_a_store_that_cannot_be_opened_is_named_in_one_line(monkeypatch, tmp_path, error, said):
+    class Unopenable:
+        @staticmethod
+        def read_only(path):
+            assert path == str(tmp_path)
+            raise error
+
+    monkeypatch.setattr(ox, "Store", Unopenable)
+    conn, thread = _loop(tmp_path)
+    assert _reply(conn) == ("failed", said, b"")
+    thread.join(5)
