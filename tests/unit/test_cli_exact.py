@@ -115,17 +115,21 @@ def test_progress_is_enabled_only_on_a_terminal_without_emkg_no_progress(monkeyp
 
 def test_progress_bars_draw_on_a_terminal_and_pass_items_through(monkeypatch):
     monkeypatch.delenv("EMKG_NO_PROGRESS", raising=False)
-    screen = _Terminal()
-    assert list(progress.track(iter([1, 2, 3]), "validating", total=3, stream=screen)) == [1, 2, 3]
-    assert list(progress.track([4, 5], "writing", stream=screen)) == [4, 5]
+    screens = [_Terminal() for _ in range(4)]
+    assert list(progress.track(iter([1, 2, 3]), "validating", total=3, stream=screens[0])) == [1, 2, 3]
+    assert list(progress.track([4, 5, 6, 7], "writing", stream=screens[1])) == [4, 5, 6, 7]  # total from len()
+    assert list(progress.track([8, 9], "reading", total=5, stream=screens[2])) == [8, 9]  # a total given wins
     seen = []
-    with progress.steps(["parse", "reason"], "reasoning", stream=screen) as step:
+    with progress.steps(["parse", "reason"], "reasoning", stream=screens[3]) as step:
         step("parse")
         step("reason")
         seen.append("done")
-    drawn = screen.getvalue()
-    for text in ("validating", "writing", "reasoning: reason", "2/2", "3/3"):  # the last state of each bar
-        assert text in drawn, (text, drawn)
+    for screen, last in zip(screens, ("validating", "writing", "reading", "reasoning: reason"), strict=True):
+        drawn = screen.getvalue()
+        assert last in drawn and "0:00:00" in drawn, drawn  # the description and the time elapsed
+        assert drawn.endswith("\x1b[1A\x1b[2K"), drawn  # transient: the bar is erased when done
+    for screen, count in zip(screens, ("3/3", "4/4", "2/5", "2/2"), strict=True):
+        assert count in screen.getvalue(), screen.getvalue()
     quiet = io.StringIO()
     assert list(progress.track([1], "x", stream=quiet)) == [1]
     with progress.steps(["a"], "y", stream=quiet) as step:
