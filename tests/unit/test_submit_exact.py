@@ -49,8 +49,10 @@ def test_to_yaml_adds_the_unchecked_note_once():
 
 def test_to_yaml_refuses_to_write_what_does_not_read_back():
     with pytest.raises(RuntimeError) as error:
-        to_yaml({"publication": {"id": "p-1"}, "patients": "not a list"}, True)
-    assert str(error.value).startswith("submitted record does not read back: ")
+        to_yaml({"publication": {"id": "p-1", "label": "x", "design": "emkg:CaseReport", "quote": "y"},
+                 "patients": "not a list"}, True)
+    assert str(error.value) == ("submitted record does not read back: (submitted):7: patients: expected a list "
+                                "(lines starting with '- ') (value: 'not a list')")
 
 
 def test_submit_adds_then_replaces_with_the_whole_difference(tmp_path):
