@@ -309,3 +309,9 @@ def test_make_server_starts_the_pool_it_is_given_and_closes_it_if_the_port_is_ta
     finally:
         serve.close(srv)
     assert made[0].closed and srv.socket.fileno() == -1
+
+
+def test_a_body_that_is_not_utf8_reaches_the_pool_with_replacement_characters(server):
+    assert exchange(server, "POST", "/sparql", b"SELECT \xff", {"Content-Type": "application/sparql-query"})[0] == 200
+    assert exchange(server, "POST", "/sparql", b"query=ASK+\xfe", FORM)[0] == 200
+    assert server.pool.calls == [("SELECT \ufffd", None, False), ("ASK \ufffd", None, False)]
