@@ -9,7 +9,8 @@ measurements -> measurements. Quotes, days and order go in metaData.externalRefe
 annotations (EMKG-QUOTE, EMKG-DAY, EMKG-ORDER), so the file holds only standard fields and reads back as
 the same case. Every packet is checked with the official `phenopackets` package before it is written.
 Not exported (a Phenopacket has no place for them): facts of other kinds (assessments, follow-up,
-genetic findings, observations, therapies other than radiotherapy), a relapse's marrow involvement, a
+genetic findings, observations, therapies other than radiotherapy), a toxicity stated absent (an adverse
+event has no "excluded" flag), a measured range (lowValue/highValue), a relapse's marrow involvement, a
 product's construct beyond its targets, cohorts.
 """
 
@@ -190,7 +191,9 @@ class _Packet:
             treatment["doseIntervals"] = [{"quantity": quantity}]
         self.annotate(pointer, infusion)
         action: dict = {"treatment": treatment}
-        events = [t for t in self.facts("emkg:AdverseEvent") if self._anchor(t) == infusion]
+        # A toxicity stated absent stays out: an adverse event has no "excluded" flag, so it would read as present.
+        events = [t for t in self.facts("emkg:AdverseEvent")
+                  if self._anchor(t) == infusion and self.one(t, "emkg:present") != Literal(False)]
         if events:
             action["adverseEvents"] = []
             for i, event in enumerate(events):
