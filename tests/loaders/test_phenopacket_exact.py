@@ -1,0 +1,191 @@
+"""Phenopacket import, exact: every refusal and warning (file, JSON path, line, whole text, value) for a
+packet using each part the mapping does not take, and the whole record and source map for a packet using
+each part it does take in its less common forms (a CAR-T named only by its label, a non-CAR-T agent with a
+dose, laterality, timings, evidence quotes). The packets are made up; no clinical claim rests on them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from loaders import phenopacket
+from loaders.phenopacket import _days, _json_path, _term_id, convert, pointer
+from loaders.source_map import Unusable
+
+QUOTE = "EMKG-QUOTE"
+
+
+def ref(kind: str, target: str, text: str) -> dict:
+    return {"id": kind, "reference": target, "description": text}
+
+
+# Every part of a Phenopacket v2 the mapping leaves out or refuses, each once (the measurement's "quote" is
+# the one field the official package refuses).
+UNMAPPED = {
+    "id": "packet-b",
+    "subject": {"id": "P9", "sex": "UNKNOWN_SEX", "dateOfBirth": "2012-03-04T00:00:00Z",
+                "timeAtLastEncounter": {"ontologyClass": {"id": "HP:0003621", "label": "Juvenile onset"}},
+                "karyotypicSex": "XX"},
+    "diseases": [
+        {"term": {"id": "MONDO:0020511"}, "laterality": {"id": "HP:0012834"}, "diseaseStage": [{"id": "X:1"}],
+         "onset": {"timestamp": "2020-01-01T00:00:00Z"}},
+        {"term": {"id": "MONDO:0020511"}, "primarySite": {"id": "UBERON:0000473"},
+         "laterality": {"id": "HP:0012833"}, "onset": {"ontologyClass": {"id": "HP:0003621"}}},
+    ],
+    "phenotypicFeatures": [
+        {"type": {"id": "HP:0001945"}, "modifiers": [{"id": "HP:0012828"}],
+         "evidence": [{"evidenceCode": {"id": "ECO:0000033"}}]},
+    ],
+    "measurements": [
+        {"assay": {"id": "emkg:CarTCells"}, "value": {"ontologyClass": {"id": "HP:0000001"}}, "quote": "x"},
+        {"assay": {"id": "emkg:CarTCells"},
+         "value": {"quantity": {"unit": {"id": "emkg:Percent"}, "value": 5,
+                                "referenceRange": {"unit": {"id": "emkg:Percent"}, "low": 0, "high": 1}}}},
+    ],
+    "medicalActions": [
+        {"treatment": {"agent": {"id": "NCIT:C102758"}, "routeOfAdministration": {"id": "NCIT:C38276"},
+                       "doseIntervals": [{"quantity": {"value": 1, "unit": {"id": "emkg:CellsPerKilogram"}},
+                                          "scheduleFrequency": {"id": "NCIT:C64576"}},
+                                         {"quantity": {"value": 2}}]},
+         "treatmentIntent": {"id": "NCIT:C62220"}},
+        {"procedure": {"code": {"id": "NCIT:C15431"}, "bodySite": {"id": "UBERON:0000473"}}},
+        {"radiationTherapy": {"modality": {"id": "NCIT:C66897"}, "bodySite": {"id": "UBERON:0000473"},
+                              "dosage": 24, "fractions": 12}},
+        {"adverseEvents": [{"id": "MONDO:0600008"}]},
+    ],
+    "interpretations": [],
+    "metaData": {
+        "phenopacketSchemaVersion": "2.0", "created": "2024-01-01T00:00:00Z", "createdBy": "test",
+        "resources": [], "submittedBy": "test", "updates": [],
+        "externalReferences": [
+            {"id": "PMID:99999997", "description": "A made-up packet."},
+            {"id": "DOI:10.1000/second", "description": "a second reference"},
+            ref(QUOTE, "diseases/0", "no pointer"),
+            ref(QUOTE, "#/diseases/0", " "),
+            ref(QUOTE, "#/diseases/7", "no such disease"),
+            ref("EMKG-GRADE", "#/medicalActions/3/adverseEvents/0", "severe CRS"),
+            ref("EMKG-DAY", "#/medicalActions/3/adverseEvents/0", "five"),
+            ref("EMKG-TIMING", "#/diseases/1", "forty days after remission"),
+        ],
+    },
+}
+
+NOT_MAPPED = "not mapped to the case record; it is not validated or kept"
+PROBLEMS = [
+    ("measurements[0].quote", 78, "'quote' is not a field of this Phenopacket element (the official phenopackets "
+     "package refuses it); emkg's quotes and grades go in metaData.externalReferences (EMKG-QUOTE, EMKG-GRADE; see "
+     "`emkg record-format`)", None),
+    ("metaData.externalReferences[2].reference", 182, "an EMKG-QUOTE annotation's reference is a JSON pointer to "
+     "the element it is about, e.g. #/diseases/0", "diseases/0"),
+    ("metaData.externalReferences[3].description", 188, "an EMKG-QUOTE annotation needs its text in description", " "),
+    ("subject.dateOfBirth", 6, "exact dates of birth are not kept (privacy); give the age", "2012-03-04T00:00:00Z"),
+    ("diseases[0].onset.timestamp", 29, "exact dates are not kept (privacy); give the age (age.iso8601duration) "
+     "instead", "2020-01-01T00:00:00Z"),
+    ("metaData.externalReferences[7].description", 208, "an EMKG-TIMING annotation reads 'N emkg:Unit after|before "
+     "emkg:AnchorEvent', e.g. '14 emkg:Day after emkg:MrdNegativityEvent'", "forty days after remission"),
+    ("diseases[1].laterality.id", 40, "laterality is HP:0012835 (left), HP:0012834 (right) or HP:0012832 "
+     "(bilateral)", "HP:0012833"),
+    ("metaData.externalReferences[5].description", 198, "an EMKG-GRADE annotation reads 'grade N SYSTEM' or "
+     "'grade N-M SYSTEM', e.g. 'grade 2 emkg:ASTCT2019'", "severe CRS"),
+    ("metaData.externalReferences[6].description", 203, "an EMKG-DAY annotation is a whole number", "five"),
+]
+WARNINGS = [
+    ("interpretations", 163, NOT_MAPPED),
+    ("metaData.externalReferences[1]", 176, "only the first external reference is taken as the case's publication"),
+    ("subject.karyotypicSex", 13, NOT_MAPPED),
+    ("subject.timeAtLastEncounter", 7, "only age.iso8601duration is read"),
+    ("subject.sex", 5, "sex UNKNOWN_SEX is not recorded (the record has emkg:Male / emkg:Female)"),
+    ("diseases[0].diseaseStage", 23, NOT_MAPPED),
+    ("diseases[0].laterality", 20, "laterality is kept for a relapse (a disease with primarySite) only"),
+    ("diseases[1].onset", 42, "only age.iso8601duration (e.g. P12Y3M) is used to order facts"),
+    ("phenotypicFeatures[0].modifiers", 54, NOT_MAPPED),
+    ("phenotypicFeatures[0].evidence[0]", 60, "evidence without reference.description gives no quote"),
+    ("measurements[0].value.ontologyClass", 74, "only value.quantity is mapped"),
+    ("measurements[1].value.quantity.referenceRange", 90, NOT_MAPPED),
+    ("medicalActions[0].treatmentIntent", 129, NOT_MAPPED),
+    ("medicalActions[0].treatment.routeOfAdministration", 107, NOT_MAPPED),
+    ("medicalActions[0].treatment.doseIntervals[1]", 122, "only the first dose interval is mapped (the total CAR-T "
+     "dose)"),
+    ("medicalActions[0].treatment.doseIntervals[0].scheduleFrequency", 118, NOT_MAPPED),
+    ("medicalActions[1].procedure.bodySite", 138, NOT_MAPPED),
+    ("medicalActions[1].procedure.code", 135, "only haematopoietic stem-cell transplantation (NCIT:C46089) is mapped "
+     "from procedures"),
+    ("medicalActions[2].radiationTherapy.dosage", 151, NOT_MAPPED),
+    ("medicalActions[2].radiationTherapy.fractions", 152, NOT_MAPPED),
+    ("medicalActions[2].radiationTherapy.modality", 145, "only the generic modality NCIT:C15313 (what "
+     "emkg:Radiotherapy says) is mapped; this one is not kept"),
+    ("metaData.externalReferences[4].description", 193, "EMKG-QUOTE annotation of #/diseases/7: no mapped element "
+     "there; not kept"),
+]
+
+
+def test_every_unmapped_part_is_a_warning_and_every_refusal_a_problem_with_path_line_and_text():
+    conversion = convert(json.dumps(UNMAPPED, indent=2), "b.json")
+    assert [(p.file, p.path, p.line, p.message, p.value) for p in conversion.problems] == \
+        [("b.json", *p) for p in PROBLEMS]
+    assert [(w.file, w.path, w.line, w.message, w.value) for w in conversion.warnings] == \
+        [("b.json", *w, None) for w in WARNINGS]
+
+
+def test_what_is_mapped_from_the_unmapped_packet_is_exactly_its_mapped_parts():
+    """A diagnosis with a laterality is still a diagnosis; an unknown laterality is kept as given (and refused
+    above); a CAR-T dose is the first interval's quantity; the publication is the first reference."""
+    (record,) = convert(json.dumps(UNMAPPED, indent=2), "b.json").records
+    assert record.data == {
+        "schema": "emkg-record/2",
+        "publication": {"id": "pmid-99999997", "label": "PMID:99999997", "design": "emkg:CaseReport",
+                        "quote": "A made-up packet.", "pmid": "99999997"},
+        "products": [{"id": "tisagenlecleucel", "name": "tisagenlecleucel", "product_class": ["NCIT:C102758"],
+                      "targets": ["PR:000001002"], "costimulatory_domains": ["emkg:FourOneBBDomain"]}],
+        "patients": [{"id": "P9", "label": "subject P9", "facts": [
+            {"id": "demographics-1", "type": "demographics"},
+            {"id": "diagnosis-2", "type": "diagnosis", "disease": ["MONDO:0020511"]},
+            {"id": "relapse-3", "type": "relapse", "sites": ["UBERON:0000473"],
+             "site_details": {"site": "UBERON:0000473", "laterality": "HP:0012833"}},
+            {"id": "observation-4", "type": "observation", "finding": "HP:0001945"},
+            {"id": "measurement-5", "type": "measurement", "analyte": "emkg:CarTCells"},
+            {"id": "measurement-6", "type": "measurement", "analyte": "emkg:CarTCells", "value": 5,
+             "unit": "emkg:Percent"},
+            {"id": "car-t-infusion-7", "type": "car-t-infusion", "product": "tisagenlecleucel",
+             "dose": {"value": 1, "unit": "emkg:CellsPerKilogram"}},
+            {"id": "therapy-8", "type": "therapy", "category": "emkg:Radiotherapy", "sites": ["UBERON:0000473"]},
+            {"id": "toxicity-9", "type": "toxicity", "condition": "MONDO:0600008"},
+        ]}],
+    }
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"subject": {}', "p.json:1: expected ',' or '}'"),
+    ('\n\n{"a" 1}', "p.json:3: expected ':' after a key"),
+    ("[1]", "p.json: not a Phenopacket (a JSON object with subject and metaData)"),
+    ('{"id": "x"}', "p.json: not a Phenopacket (a JSON object with subject and metaData)"),
+    ('{"subject": {},\n "metaData": {\n  "phenopacketSchemaVersion": "1.0"}}',
+     "p.json:3: metaData.phenopacketSchemaVersion is '1.0'; only Phenopacket schema 2 (e.g. \"2.0\") is read"),
+    ('{"subject": {},\n "metaData": {"created": "2024-01-01T00:00:00Z"}}',
+     "p.json:2: metaData.phenopacketSchemaVersion is None; only Phenopacket schema 2 (e.g. \"2.0\") is read"),
+    ('{"subject": {}}',
+     "p.json:?: metaData.phenopacketSchemaVersion is None; only Phenopacket schema 2 (e.g. \"2.0\") is read"),
+    ('{"metaData": {"phenopacketSchemaVersion": 2}}',
+     "p.json:1: metaData.phenopacketSchemaVersion is 2; only Phenopacket schema 2 (e.g. \"2.0\") is read"),
+])
+def test_a_file_that_is_not_a_v2_phenopacket_is_unusable_with_file_line_and_reason(text, message):
+    with pytest.raises(Unusable) as caught:
+        convert(text, "p.json")
+    assert str(caught.value) == message
+
+
+def test_the_helpers_read_durations_paths_terms_and_pointers_exactly():
+    assert _days("P1Y2M3W4D") == pytest.approx(365.25 + 2 * 30.44 + 3 * 7 + 4)
+    assert _days("P2Y") == 730.5 and _days("P5M") == pytest.approx(152.2) and _days("P3W") == 21
+    assert _days("P10D") == 10 and _days("P1Y1D") == 366.25
+    assert [_days(x) for x in ("P", "", "12Y", "P1.5Y", "PT3H", None, 7)] == [None] * 7
+    assert _json_path("medicalActions[0].treatment.doseIntervals[12]") == \
+        ("medicalActions", 0, "treatment", "doseIntervals", 12)
+    assert _json_path("subject") == ("subject",) and _json_path("") == ()
+    assert _term_id({"id": "HP:1", "label": "x"}) == "HP:1"
+    assert [_term_id(x) for x in ({"id": 5}, {"label": "x"}, "HP:1", None)] == [None] * 4
+    assert pointer(("medicalActions", 2, "adverseEvents", 0)) == "#/medicalActions/2/adverseEvents/0"
+    assert pointer(()) == "#/"
+    assert phenopacket.ANNOTATIONS == ("EMKG-QUOTE", "EMKG-GRADE", "EMKG-TARGET", "EMKG-SOURCE-TEXT", "EMKG-DAY",
+                                       "EMKG-ORDER", "EMKG-TIMING")
