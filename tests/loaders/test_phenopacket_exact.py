@@ -6,6 +6,7 @@ dose, laterality, timings, evidence quotes). The packets are made up; no clinica
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from loaders.phenopacket import _days, _json_path, _term_id, convert, pointer
 from loaders.source_map import Unusable
 
 QUOTE = "EMKG-QUOTE"
+EXPECTED = Path(__file__).parent / "expected"
 
 
 def ref(kind: str, target: str, text: str) -> dict:
@@ -189,3 +191,71 @@ def test_the_helpers_read_durations_paths_terms_and_pointers_exactly():
     assert pointer(()) == "#/"
     assert phenopacket.ANNOTATIONS == ("EMKG-QUOTE", "EMKG-GRADE", "EMKG-TARGET", "EMKG-SOURCE-TEXT", "EMKG-DAY",
                                        "EMKG-ORDER", "EMKG-TIMING")
+
+
+# The mapped parts in their less common forms: a CAR-T product named only by its label with its target and its
+# own quote, a non-CAR-T agent with a dose, a product without dose, laterality, timings, an order, evidence
+# quotes, a feature known by its id only, a source text, a DOI.
+VARIED = {
+    "id": "packet-c",
+    "subject": {"id": "UPN 12", "sex": "MALE", "timeAtLastEncounter": {"age": {"iso8601duration": "P14Y3M"}}},
+    "diseases": [
+        {"term": {"id": "MONDO:0020511"}, "excluded": True},
+        {"term": {"id": "MONDO:0020511"}, "primarySite": {"id": "UBERON:0000473"},
+         "laterality": {"id": "HP:0012834"}},
+        {"term": {"id": "MONDO:0020511"}, "primarySite": {"id": "UBERON:0000970"},
+         "laterality": {"id": "HP:0012832"}, "excluded": True},
+    ],
+    "phenotypicFeatures": [
+        {"type": {"id": "HP:0001945"}, "description": "fever on day 2",
+         "evidence": [{"evidenceCode": {"id": "ECO:0000033"}, "reference": {"id": "PMID:1", "description": "fever"}}]},
+    ],
+    "medicalActions": [
+        {"treatment": {"agent": {"id": "emkg:product/hucart19", "label": "huCART19 CAR T cells"},
+                       "doseIntervals": [{"quantity": {"value": 2.5, "unit": {"id": "emkg:CellsPerKilogram"}}}]},
+         "adverseEvents": [{"id": "MONDO:0600008", "label": "cytokine release syndrome"}],
+         "responseToTreatment": {"id": "NCIT:C4870"}},
+        {"treatment": {"agent": {"id": "NCIT:C62528", "label": "blinatumomab"},
+                       "doseIntervals": [{"quantity": {"value": 15}}]}},
+        {"treatment": {"agent": {"id": "NCIT:C120309"}}, "responseToTreatment": {"id": "NCIT:C18058"}},
+        {"treatment": {"agent": {"id": "NCIT:C1094"}}},
+    ],
+    "metaData": {
+        "phenopacketSchemaVersion": "2.0",
+        "externalReferences": [
+            {"id": "DOI:10.1000/xyz.9", "description": "A made-up series."},
+            ref("EMKG-SOURCE-TEXT", "#/", "series.txt"),
+            ref("EMKG-TARGET", "#/medicalActions/0/treatment/agent", " PR:000001002 "),
+            ref(QUOTE, "#/medicalActions/0/treatment/agent", "huCART19, a humanised CD19 CAR-T"),
+            ref(QUOTE, "#/medicalActions/0", "he received huCART19"),
+            ref("EMKG-GRADE", "#/medicalActions/0/adverseEvents/0", "Grade 1-2 emkg:Lee2014"),
+            ref("EMKG-DAY", "#/medicalActions/0/adverseEvents/0", " 3 "),
+            ref("EMKG-DAY", "#/medicalActions/0/adverseEvents/0", "4"),
+            ref("EMKG-ORDER", "#/diseases/0", "1"),
+            ref("EMKG-TIMING", "#/diseases/1", "about 18 emkg:Month before emkg:TransplantEvent"),
+            ref("EMKG-TIMING", "#/diseases/1", "14 emkg:Day AFTER emkg:MrdNegativityEvent"),
+            ref(QUOTE, "#/phenotypicFeatures/0", "febrile"),
+            ref(QUOTE, "#/diseases/1", "right testis"),
+            ref(QUOTE, "#/diseases/1", "and the left one"),
+        ],
+    },
+}
+
+
+def source_map(record) -> dict[str, list]:
+    """record path -> [the packet's JSON path (or what stands for it), its line]: what a later problem names."""
+    from loaders.yaml_lines import format_path
+
+    assert set(record.source.lines) <= set(record.source.fields)
+    return {format_path(p): [name, record.source.lines.get(p)] for p, name in record.source.fields.items()}
+
+
+def test_the_less_common_mapped_forms_give_the_reviewed_record_and_source_map():
+    """expected/varied.phenopacket.*.json were reviewed against VARIED when written (the JSON is dumped with
+    indent=2, so its lines are fixed): the record data, and for each record path the JSON path and line a
+    problem found later would name."""
+    conversion = convert(json.dumps(VARIED, indent=2), "c.json")
+    assert conversion.problems == [] and conversion.warnings == []
+    (record,) = conversion.records
+    assert record.data == json.loads((EXPECTED / "varied.phenopacket.record.json").read_text(encoding="utf-8"))
+    assert source_map(record) == json.loads((EXPECTED / "varied.phenopacket.source.json").read_text(encoding="utf-8"))
