@@ -125,8 +125,9 @@ class _RecordBuilder:
         for i, cohort in enumerate(self.as_list(data.get("cohorts"), ("cohorts",))):
             self.add_cohort(cohort, ("cohorts", i))
         for i, note in enumerate(self.as_list(data.get("curation_notes"), ("curation_notes",))):
-            if self.check_literal(note, "text", ("curation_notes", i)) is not None:
-                self.graph.add((self.publication, iri("emkg:curationNote"), Literal(note)))
+            literal = self.check_literal(note, "text", ("curation_notes", i))
+            if literal is not None:  # stripped, like every other text field
+                self.graph.add((self.publication, iri("emkg:curationNote"), literal))
         self.resolve_refs()
         return self.graph
 
