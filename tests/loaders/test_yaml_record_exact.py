@@ -342,3 +342,21 @@ def test_involved_sites_are_the_facts_sites_unless_marked_not_involved():
         "http://purl.obolibrary.org/obo/UBERON_0000473", "http://purl.obolibrary.org/obo/UBERON_0000970",
         "http://purl.obolibrary.org/obo/UBERON_0002107"]
     assert len(b.graph) == 3 and b.problems == []
+
+
+def test_a_record_file_is_named_by_its_file_name_in_every_problem(tmp_path):
+    from loaders.yaml_record import load_record, read_record
+
+    path = tmp_path / "case-1.yaml"
+    path.write_text(VARIED.replace("age_years: 90+", "age_years: ninety"), encoding="utf-8")
+    with pytest.raises(RecordInvalid) as caught:
+        read_record(path)
+    assert [(p.file, p.path, p.line) for p in caught.value.problems] == [
+        ("case-1.yaml", "patients[0].facts[0].age_years", 26)]
+    path.write_bytes("schema: emkg-record/2\nlabel: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(RecordInvalid) as caught:
+        load_record(path)
+    assert [(p.file, p.path, p.line, p.message) for p in caught.value.problems] == [
+        ("case-1.yaml", "(file)", None, "file is not UTF-8 text")]
+    path.write_text(VARIED, encoding="utf-8")
+    assert sorted_ntriples(load_record(path)) == (HERE / "expected" / "varied-record.nt").read_text(encoding="utf-8")
