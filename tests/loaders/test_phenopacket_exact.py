@@ -259,3 +259,52 @@ def test_the_less_common_mapped_forms_give_the_reviewed_record_and_source_map():
     (record,) = conversion.records
     assert record.data == json.loads((EXPECTED / "varied.phenopacket.record.json").read_text(encoding="utf-8"))
     assert source_map(record) == json.loads((EXPECTED / "varied.phenopacket.source.json").read_text(encoding="utf-8"))
+
+
+VALID = Path(__file__).parent.parent / "records" / "valid" / "minimal-case.phenopacket.json"
+
+
+def minimal_with(change) -> str:
+    packet = json.loads(VALID.read_text(encoding="utf-8"))
+    change(packet)
+    return json.dumps(packet, indent=2)
+
+
+@pytest.mark.parametrize(("change", "problems", "warnings"), [
+    # the official package's refusal of an enum value; no "not mapped" warning for the refused field
+    (lambda p: p["subject"].update(karyotypicSex="XYZ"),
+     [("subject.karyotypicSex", 11, "not a valid Phenopacket v2 value (official phenopackets package: Invalid enum "
+       "value XYZ for enum type org.phenopackets.schema.v2.core.KaryotypicSex)", None)], []),
+    # the mapping names the same field as the package: one problem, the mapping's
+    (lambda p: p["subject"].update(sex="M"), [("subject.sex", 5, "sex is MALE, FEMALE, OTHER_SEX or UNKNOWN_SEX", "M")],
+     []),
+    (lambda p: p.update(diseases={}),
+     [("(top level)", 1, "not a valid Phenopacket v2 value (official phenopackets package: repeated field diseases "
+       "must be in [] which is {})", None), ("diseases", 12, "expected a JSON array", {})],
+     [("metaData.externalReferences[2].description", 62, "EMKG-QUOTE annotation of #/diseases/0: no mapped element "
+       "there; not kept"),
+      ("metaData.externalReferences[3].description", 67, "EMKG-QUOTE annotation of #/diseases/1: no mapped element "
+       "there; not kept")]),
+    (lambda p: p["subject"].update(sex="OTHER_SEX"), [],
+     [("subject.sex", 5, "sex OTHER_SEX is not recorded (the record has emkg:Male / emkg:Female)")]),
+])
+def test_refusals_of_the_official_package_and_of_the_mapping_are_each_reported_once(change, problems, warnings):
+    conversion = convert(minimal_with(change), "p.json")
+    assert [(p.path, p.line, p.message, p.value) for p in conversion.problems] == problems
+    assert [(w.path, w.line, w.message) for w in conversion.warnings] == warnings
+
+
+def test_the_patient_is_named_by_subject_id_else_packet_id_else_subject():
+    def patient(change) -> tuple[str, str, list[str]]:
+        (record,) = convert(minimal_with(change), "p.json").records
+        (found,) = record.data["patients"]
+        return found["id"], found["label"], [f["type"] for f in found["facts"]][:2]
+
+    assert patient(lambda p: p["subject"].update(id="UPN 7/b")) == ("UPN-7-b", "subject UPN-7-b",
+                                                                     ["demographics", "diagnosis"])
+    assert patient(lambda p: (p["subject"].pop("id"), p.update(id="pkt 1"))) == ("pkt-1", "subject pkt-1",
+                                                                                   ["demographics", "diagnosis"])
+    assert patient(lambda p: (p.pop("subject"), p.pop("id", None))) == ("subject", "subject subject",
+                                                                        ["diagnosis", "relapse"])
+    assert patient(lambda p: p["subject"].pop("sex") and p["subject"].pop("timeAtLastEncounter")) == \
+        ("P1", "subject P1", ["diagnosis", "relapse"])
