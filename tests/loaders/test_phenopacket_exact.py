@@ -285,6 +285,12 @@ def minimal_with(change) -> str:
        "there; not kept"),
       ("metaData.externalReferences[3].description", 67, "EMKG-QUOTE annotation of #/diseases/1: no mapped element "
        "there; not kept")]),
+    (lambda p: p["diseases"].append(5),
+     [("(top level)", 1, "not a valid Phenopacket v2 value (official phenopackets package: 'int' object is not "
+       "iterable)", None), ("diseases[2]", 39, "expected a JSON object", 5)], []),
+    (lambda p: p["metaData"].update(externalReferences=p["metaData"]["externalReferences"][1:]),
+     [("metaData.externalReferences", 76, "a case needs its source: add metaData.externalReferences with the "
+       "publication's id (PMID:..., DOI:... or your own id) and a quote as its description", None)], []),
     (lambda p: p["subject"].update(sex="OTHER_SEX"), [],
      [("subject.sex", 5, "sex OTHER_SEX is not recorded (the record has emkg:Male / emkg:Female)")]),
 ])
@@ -308,3 +314,20 @@ def test_the_patient_is_named_by_subject_id_else_packet_id_else_subject():
                                                                         ["diagnosis", "relapse"])
     assert patient(lambda p: p["subject"].pop("sex") and p["subject"].pop("timeAtLastEncounter")) == \
         ("P1", "subject P1", ["diagnosis", "relapse"])
+
+
+def test_facts_are_ordered_by_their_onset_ages_and_equal_ages_keep_the_packet_order():
+    def ordered(change) -> list[tuple[str, int | None]]:
+        (record,) = convert(minimal_with(change), "p.json").records
+        return [(f["type"], f.get("order")) for f in record.data["patients"][0]["facts"]]
+
+    def same_age_and_an_earlier_feature(p):
+        p["diseases"][1]["onset"] = {"age": {"iso8601duration": "P10Y"}}
+        p["phenotypicFeatures"] = [{"type": {"id": "HP:0001945", "label": "Fever"},
+                                    "onset": {"age": {"iso8601duration": "P9Y11M4W"}}}]
+
+    assert ordered(lambda p: None) == [("demographics", None), ("diagnosis", 1), ("relapse", 2),
+                                       ("car-t-infusion", None), ("toxicity", None), ("response", None)]
+    assert ordered(same_age_and_an_earlier_feature) == [
+        ("demographics", None), ("diagnosis", 2), ("relapse", 3), ("observation", 1), ("car-t-infusion", None),
+        ("toxicity", None), ("response", None)]
