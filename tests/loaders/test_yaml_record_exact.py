@@ -360,3 +360,40 @@ def test_a_record_file_is_named_by_its_file_name_in_every_problem(tmp_path):
         ("case-1.yaml", "(file)", None, "file is not UTF-8 text")]
     path.write_text(VARIED, encoding="utf-8")
     assert sorted_ntriples(load_record(path)) == (HERE / "expected" / "varied-record.nt").read_text(encoding="utf-8")
+
+
+HEAD = """\
+schema: emkg-record/2
+publication: {id: p, label: P, design: emkg:CaseReport, quote: q}
+products: [{id: prod, targets: [PR:000001002], quote: CD19 CAR}]
+patients:
+  - id: P1
+    label: one
+    facts:
+"""
+
+
+@pytest.mark.parametrize(("facts", "expected"), [
+    ("      - {id: i1, type: car-t-infusion, product: prod, quote: a}\n"
+     "      - {id: i2, type: car-t-infusion, product: prod, quote: b}\n"
+     "      - {id: t, type: toxicity, condition: MONDO:0600008, quote: c, day_min: 3}\n",
+     [("patients[0].facts[2].relative_to", 10,
+       "this patient has 2 infusions; say which is day 0 (relative_to: one of i1, i2)", None)]),
+    ("      - {id: r, type: relapse, sites: [UBERON:0000473], quote: a,\n"
+     "         relapse_kind: emkg:CombinedMarrowExtramedullary, marrow_involved: false}\n",
+     [("patients[0].facts[0].marrow_involved", 9, "relapse_kind emkg:CombinedMarrowExtramedullary says the marrow "
+       "is involved, but marrow_involved is false", False)]),
+    ("      - {id: r, type: relapse, quote: a}\n",
+     [("patients[0].facts[0].sites", 8, "a relapse needs 'sites' (UBERON sites of relapse (may be given by "
+       "site_details instead))", None)]),
+    ("      - {id: r, type: relapse, quote: a, site_details: {site: UBERON:0000473},\n"
+     "         timing: [{after: {value: 1, unit: emkg:Day}}]}\n",
+     [("patients[0].facts[0].timing[0]", 9, "a timing names exactly one anchor: 'from' (a fact of this patient) or "
+       "'from_event' (e.g. emkg:MrdNegativityEvent)", {"after": {"value": 1, "unit": "emkg:Day"}})]),
+    ("      - {id: d, type: diagnosis, disease: [MONDO:0020511], quote: a, evidence_code: XX:1}\n",
+     [("patients[0].facts[0].evidence_code", 8, "unknown prefix 'XX' in 'XX:1'; known prefixes: CARO, CHEBI, CL, ECO, "
+       "HGNC, HP, IAO, MONDO, NCIT, OBI, PR, SEPIO, UBERON, clinicaltrials, dcterms, doi, emkg, oa, oboInOwl, owl, "
+       "prov, pubmed, rdf, rdfs, sh, skos, xsd", "XX:1")] * 2),
+])
+def test_the_checks_across_a_facts_fields_name_the_field_and_say_what_is_wrong(facts, expected):
+    assert problems(HEAD + facts) == expected
