@@ -331,3 +331,21 @@ def test_facts_are_ordered_by_their_onset_ages_and_equal_ages_keep_the_packet_or
     assert ordered(same_age_and_an_earlier_feature) == [
         ("demographics", None), ("diagnosis", 2), ("relapse", 3), ("observation", 1), ("car-t-infusion", None),
         ("toxicity", None), ("response", None)]
+
+
+def test_annotation_pointers_are_read_with_or_without_the_slash_after_the_hash():
+    def change(p):
+        refs = p["metaData"]["externalReferences"]
+        refs.append(ref("EMKG-SOURCE-TEXT", "#", "case.txt"))
+        refs.append(ref(QUOTE, "#diseases/1", "relapse in the left testis"))
+        refs.append(ref(QUOTE, "#/", "a quote about the whole packet"))
+
+    conversion = convert(minimal_with(change), "p.json")
+    assert conversion.problems == []
+    assert [(w.path, w.message) for w in conversion.warnings] == [
+        ("metaData.externalReferences[10].description", "EMKG-QUOTE annotation of #/: no mapped element there; not "
+         "kept")]
+    (record,) = conversion.records
+    assert record.data["publication"]["source_text"] == "case.txt"
+    relapse = next(f for f in record.data["patients"][0]["facts"] if f["type"] == "relapse")
+    assert relapse["quote"][-1] == "relapse in the left testis"
