@@ -106,3 +106,21 @@ def test_the_template_and_its_reference_are_written_from_the_table():
     dose_doc = by_name["infusion_dose_value"].doc
     assert rows["| `infusion_dose_value`"] == \
         f"| `infusion_dose_value` | decimal |  | fact `car-t-infusion`.dose.value | {dose_doc} |"
+
+
+def test_a_relapse_timing_names_a_column_group_of_its_row_or_an_anchor_event():
+    header, (first, second) = series_rows()
+    header = header + ["relapse_timing_from", "relapse_timing_value", "relapse_timing_unit"]
+    from_group = dict(first, relapse_timing_from="hsct", relapse_timing_value="14", relapse_timing_unit="emkg:Month")
+    from_event = dict(second, relapse_timing_from="emkg:MrdNegativityEvent", relapse_timing_value="40",
+                      relapse_timing_unit="emkg:Day")
+    conversion = convert(as_csv(header, [from_group, from_event]), "s.csv")
+    assert conversion.problems == [] and conversion.warnings == []
+    (record,) = conversion.records
+    relapses = [f for p in record.data["patients"] for f in p["facts"] if f["type"] == "relapse"]
+    assert [r["timing"] for r in relapses] == [
+        {"from": "P1-hsct", "after": {"value": "14", "unit": "emkg:Month"}},
+        {"from_event": "emkg:MrdNegativityEvent", "after": {"value": "40", "unit": "emkg:Day"}}]
+    assert record.source.source_field("patients[1].facts[2].timing.from_event") == "relapse_timing_from"
+    assert record.source.lines[("patients", 1, "facts", 2, "timing", "from_event")] == 3
+    assert ("patients", 0, "facts", 2, "timing", "from_event") not in record.source.fields
