@@ -291,6 +291,11 @@ def minimal_with(change) -> str:
     (lambda p: p["metaData"].update(externalReferences=p["metaData"]["externalReferences"][1:]),
      [("metaData.externalReferences", 76, "a case needs its source: add metaData.externalReferences with the "
        "publication's id (PMID:..., DOI:... or your own id) and a quote as its description", None)], []),
+    # a grade written on the adverse event itself: refused where it stands, no "not mapped" warning as well
+    (lambda p: p["medicalActions"][0]["adverseEvents"][0].update(grade=2),
+     [("medicalActions[0].adverseEvents[0].grade", 63, "'grade' is not a field of this Phenopacket element (the "
+       "official phenopackets package refuses it); emkg's quotes and grades go in metaData.externalReferences "
+       "(EMKG-QUOTE, EMKG-GRADE; see `emkg record-format`)", None)], []),
     (lambda p: p["subject"].update(sex="OTHER_SEX"), [],
      [("subject.sex", 5, "sex OTHER_SEX is not recorded (the record has emkg:Male / emkg:Female)")]),
 ])
@@ -349,3 +354,22 @@ def test_annotation_pointers_are_read_with_or_without_the_slash_after_the_hash()
     assert record.data["publication"]["source_text"] == "case.txt"
     relapse = next(f for f in record.data["patients"][0]["facts"] if f["type"] == "relapse")
     assert relapse["quote"][-1] == "relapse in the left testis"
+
+
+def test_radiotherapy_without_a_body_site_is_a_therapy_without_sites():
+    conversion = convert(minimal_with(lambda p: p["medicalActions"].append(
+        {"radiationTherapy": {"modality": {"id": "NCIT:C15313", "label": "Radiation Therapy"}}})), "p.json")
+    assert conversion.problems == [] and conversion.warnings == []
+    (record,) = conversion.records
+    assert record.data["patients"][0]["facts"][-1] == {"id": "therapy-7", "type": "therapy",
+                                                       "category": "emkg:Radiotherapy"}
+
+
+def test_every_record_path_of_the_golden_packet_maps_back_to_its_json_path_and_line():
+    """expected/relapse-after-hsct.phenopacket.source.json (for tests/converters/input/relapse-after-hsct
+    .phenopacket.json: measurement, HSCT, radiotherapy, excluded relapse and feature) was reviewed against
+    the packet when written."""
+    golden = Path(__file__).parent.parent / "converters" / "input" / "relapse-after-hsct.phenopacket.json"
+    (record,) = convert(golden.read_text(encoding="utf-8"), golden.name).records
+    expected = EXPECTED / "relapse-after-hsct.phenopacket.source.json"
+    assert source_map(record) == json.loads(expected.read_text(encoding="utf-8"))
