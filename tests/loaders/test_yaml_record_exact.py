@@ -175,6 +175,13 @@ def test_every_problem_of_a_record_is_named_with_field_line_text_and_value():
       ("patients[0].label", 4, "a patient needs 'label'", None),
       ("patients[0].facts", 4, "a patient needs 'facts'", None)]),
     ("a: [1\n", [("(file)", 2, "not valid YAML: did not find expected ',' or ']'", None)]),
+    ("schema: emkg-record/2\npublication: {id: p, label: P, design: emkg:CaseReport, quote: q}\npatients: P1\n"
+     "curation_notes: checked\n",
+     [("patients", 3, "expected a list (lines starting with '- ')", "P1"),
+      ("curation_notes", 4, "expected a list (lines starting with '- ')", "checked")]),
+    ("schema: emkg-record/2\npublication: {id: p, label: P, design: emkg:CaseReport, quote: q}\n"
+     "patients:\n  - {id: P1, label: one, facts: none}\n",
+     [("patients[0].facts", 4, "expected a list (lines starting with '- ')", "none")]),
 ])
 def test_a_record_that_cannot_be_built_says_why_and_where(text, expected):
     assert problems(text) == expected
@@ -394,6 +401,16 @@ patients:
      [("patients[0].facts[0].evidence_code", 8, "unknown prefix 'XX' in 'XX:1'; known prefixes: CARO, CHEBI, CL, ECO, "
        "HGNC, HP, IAO, MONDO, NCIT, OBI, PR, SEPIO, UBERON, clinicaltrials, dcterms, doi, emkg, oa, oboInOwl, owl, "
        "prov, pubmed, rdf, rdfs, sh, skos, xsd", "XX:1")]),  # once, not again for its quote
+    ("      - {id: r, type: relapse, sites: [UBERON:0000473], quote: ['', 5, ok]}\n",
+     [("patients[0].facts[0].quote[0]", 8, "a quote is the source's own words, as text", ""),
+      ("patients[0].facts[0].quote[1]", 8, "a quote is the source's own words, as text", 5)]),
 ])
 def test_the_checks_across_a_facts_fields_name_the_field_and_say_what_is_wrong(facts, expected):
     assert problems(HEAD + facts) == expected
+
+
+def test_a_relapse_kind_the_marrow_check_does_not_know_accepts_either_marrow_value():
+    for marrow in ("true", "false"):
+        loaded = parse_record(HEAD + "      - {id: r, type: relapse, sites: [UBERON:0000473], quote: a,\n"
+                              f"         relapse_kind: emkg:NotReported, marrow_involved: {marrow}}}\n", "ok.yaml")
+        assert len(loaded.graph) > 0
