@@ -373,3 +373,21 @@ def test_every_record_path_of_the_golden_packet_maps_back_to_its_json_path_and_l
     (record,) = convert(golden.read_text(encoding="utf-8"), golden.name).records
     expected = EXPECTED / "relapse-after-hsct.phenopacket.source.json"
     assert source_map(record) == json.loads(expected.read_text(encoding="utf-8"))
+
+
+def test_an_emkg_order_replaces_the_onset_ages_and_an_unknown_response_is_kept_as_given():
+    def change(p):
+        p["metaData"]["externalReferences"].append(ref("EMKG-ORDER", "#/diseases/1", "1"))
+        p["medicalActions"][0]["responseToTreatment"] = {"id": "NCIT:C99999", "label": "made-up response"}
+        p["metaData"]["foo"] = 1
+
+    conversion = convert(minimal_with(change), "p.json")
+    assert [(p.path, p.message) for p in conversion.problems] == [
+        ("metaData.foo", "'foo' is not a field of this Phenopacket element (the official phenopackets package refuses "
+         "it); emkg's quotes and grades go in metaData.externalReferences (EMKG-QUOTE, EMKG-GRADE; see `emkg "
+         "record-format`)")]
+    assert conversion.warnings == []
+    (record,) = conversion.records
+    facts = record.data["patients"][0]["facts"]
+    assert [(f["type"], f.get("order")) for f in facts[1:3]] == [("diagnosis", None), ("relapse", 1)]
+    assert facts[-1]["outcome"] == "NCIT:C99999"
