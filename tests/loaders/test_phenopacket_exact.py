@@ -391,3 +391,17 @@ def test_an_emkg_order_replaces_the_onset_ages_and_an_unknown_response_is_kept_a
     facts = record.data["patients"][0]["facts"]
     assert [(f["type"], f.get("order")) for f in facts[1:3]] == [("diagnosis", None), ("relapse", 1)]
     assert facts[-1]["outcome"] == "NCIT:C99999"
+
+
+def test_a_number_where_an_evidence_or_a_dose_interval_belongs_is_refused_not_a_crash():
+    refused = [("(top level)", 1, "not a valid Phenopacket v2 value (official phenopackets package: 'int' object is "
+                "not iterable)", None)]
+    evidence = convert(minimal_with(lambda p: p.update(
+        phenotypicFeatures=[{"type": {"id": "HP:0001945"}, "evidence": [5]}])), "p.json")
+    assert [(p.path, p.line, p.message, p.value) for p in evidence.problems] == refused
+    assert [(w.path, w.line, w.message) for w in evidence.warnings] == [
+        ("phenotypicFeatures[0].evidence[0]", 124, "evidence without reference.description gives no quote")]
+    dose = convert(minimal_with(lambda p: p["medicalActions"][0]["treatment"].update(doseIntervals=[5])), "p.json")
+    assert [(p.path, p.line, p.message, p.value) for p in dose.problems] == refused and dose.warnings == []
+    infusion = next(f for f in dose.records[0].data["patients"][0]["facts"] if f["type"] == "car-t-infusion")
+    assert "dose" not in infusion
