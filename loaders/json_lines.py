@@ -43,11 +43,11 @@ def load(text: str) -> tuple[Any, dict[Path, int]]:
         return _SPACE.match(text, pos).end()
 
     def value(pos: int, path: Path, depth: int) -> tuple[Any, int]:
-        if depth > MAX_DEPTH:
-            raise JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", line_of(pos))
         pos = skip(pos)
         lines[path] = line_of(pos)
         char = text[pos:pos + 1]
+        if char in ("{", "[") and depth >= MAX_DEPTH:  # `depth` containers enclose this one: it is level depth + 1
+            raise JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", line_of(pos))
         if char == "{":
             out: dict[str, Any] = {}
             pos = skip(pos + 1)

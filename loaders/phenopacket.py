@@ -393,9 +393,9 @@ class _Converter:
                 if side not in LATERALITY:
                     self.problem(laterality_path, "laterality is HP:0012835 (left), HP:0012834 (right) or "
                                  "HP:0012832 (bilateral)", side)
-        elif disease.get("laterality") is not None:
-            self.warn(path + ("laterality",), "laterality is kept for a relapse (a disease with primarySite) only")
-        else:
+        else:  # a diagnosis; a laterality is warned about, the diagnosis is still kept
+            if disease.get("laterality") is not None:
+                self.warn(path + ("laterality",), "laterality is kept for a relapse (a disease with primarySite) only")
             self.fact("diagnosis", path, {"disease": ([term] if term else None, path + ("term", "id")),
                                           "present": (present, path + ("excluded",))},
                       path, disease, (disease.get("onset"), path + ("onset",)))

@@ -125,8 +125,9 @@ class _RecordBuilder:
         for i, cohort in enumerate(self.as_list(data.get("cohorts"), ("cohorts",))):
             self.add_cohort(cohort, ("cohorts", i))
         for i, note in enumerate(self.as_list(data.get("curation_notes"), ("curation_notes",))):
-            if self.check_literal(note, "text", ("curation_notes", i)) is not None:
-                self.graph.add((self.publication, iri("emkg:curationNote"), Literal(note)))
+            literal = self.check_literal(note, "text", ("curation_notes", i))
+            if literal is not None:  # stripped, like every other text field
+                self.graph.add((self.publication, iri("emkg:curationNote"), literal))
         self.resolve_refs()
         return self.graph
 
@@ -371,6 +372,10 @@ class _RecordBuilder:
             return  # already reported as a missing required field
         quotes = quotes if isinstance(quotes, list) else [quotes]
         code = data.get("evidence_code") or self.evidence_code
+        try:
+            code_iri = iri(code)
+        except CurieError:  # reported once, where the evidence_code field is checked
+            code_iri = None
         for i, quote in enumerate(quotes):
             quote_path = path + ("quote", i) if isinstance(data.get("quote"), list) else path + ("quote",)
             if not isinstance(quote, str) or not quote.strip():
@@ -383,8 +388,8 @@ class _RecordBuilder:
             self.graph.add((node, RDF.type, iri("oa:TextQuoteSelector")))
             self.graph.add((node, iri("oa:exact"), Literal(" ".join(quote.split()))))
             self.graph.add((node, iri("prov:wasQuotedFrom"), self.publication))
-            if self.check_curie(code, path + ("evidence_code",)):
-                self.graph.add((node, iri("emkg:evidenceCode"), iri(code)))
+            if code_iri is not None:
+                self.graph.add((node, iri("emkg:evidenceCode"), code_iri))
 
     def resolve_refs(self) -> None:
         for subject, spec, target, path in self.pending_refs:
