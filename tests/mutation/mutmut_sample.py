@@ -40,6 +40,7 @@ import json
 import os
 import platform
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -149,6 +150,20 @@ def past_killers() -> dict[str, set[str]]:
     return killers
 
 
+def _run_in_own_group(command: list[str], env: dict, limit: float) -> subprocess.CompletedProcess:
+    """pytest in a process group of its own, all of which is killed when the time runs out: subprocess.run would
+    kill pytest alone and leave the query workers or build workers it started behind, sleeping forever."""
+    with subprocess.Popen(command, cwd=MUTANTS, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, start_new_session=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
 def run_one(mutant: str, tests: list[str], durations: dict[str, float], budget: float,
             first: set[str] = frozenset()) -> dict:
     entry = {"mutant": mutant, "tests": len(tests), "at": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M:%S}",
@@ -167,7 +182,7 @@ def run_one(mutant: str, tests: list[str], durations: dict[str, float], budget: 
                "-p", "no:randomly", *ordered]
     start = time.monotonic()
     try:
-        done = subprocess.run(command, cwd=MUTANTS, env=env, capture_output=True, text=True, timeout=limit)
+        done = _run_in_own_group(command, env, limit)
     except subprocess.TimeoutExpired:
         seconds = round(time.monotonic() - start, 1)
         status = "timeout" if limit == hang_limit else "undecided"
