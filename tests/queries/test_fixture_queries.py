@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from support.fixture_store import fixture_store
 
-from emkg import catalogue, paths, store
-from emkg.graph import ontology_graph
+from emkg import catalogue, store
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 EXPECTED = FIXTURES / "expected"
@@ -41,17 +41,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def db() -> ox.Store:
-    from emkg.derive import add_derived
-    from emkg.reason import compile_rules, materialise
-
-    fixture = ox.Store()
-    fixture.load(path=str(paths.ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
-    for module in sorted(paths.IMPORTS_DIR.glob("*.ttl")):
-        fixture.load(path=str(module), format=ox.RdfFormat.TURTLE)
-    fixture.load(path=str(FIXTURES / "graph.ttl"), format=ox.RdfFormat.TURTLE)
-    materialise(fixture, compile_rules(ontology_graph()))
-    add_derived(fixture)
-    return fixture
+    return fixture_store()
 
 
 def typed_rows(db, name: str, params: dict[str, str]) -> dict:

@@ -13,8 +13,9 @@ import pyoxigraph as ox
 import pytest
 from PIL import Image
 from support.figures import describe
+from support.fixture_store import fixture_store
 
-from emkg import paths, plot, plot_data
+from emkg import plot, plot_data
 from emkg.plot_data import Event, Lane, ReportedEstimate, SurvivalRecord
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -136,19 +137,7 @@ def test_km_with_no_patient_followed(db):
 
 @pytest.fixture(scope="module")
 def fixture_graph() -> ox.Store:
-    """The reviewed fixture graph (tests/fixtures/graph.ttl) loaded as a build loads it."""
-    from emkg.derive import add_derived
-    from emkg.graph import ontology_graph
-    from emkg.reason import compile_rules, materialise
-
-    graph = ox.Store()
-    graph.load(path=str(paths.ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
-    for module in sorted(paths.IMPORTS_DIR.glob("*.ttl")):
-        graph.load(path=str(module), format=ox.RdfFormat.TURTLE)
-    graph.load(path=str(Path(__file__).parents[1] / "fixtures" / "graph.ttl"), format=ox.RdfFormat.TURTLE)
-    materialise(graph, compile_rules(ontology_graph()))
-    add_derived(graph)
-    return graph
+    return fixture_store()
 
 
 def test_response_by_site_figure(fixture_graph):
