@@ -139,6 +139,20 @@ def test_jsonld_is_compacted_with_the_embedded_context_and_sorted(store, tmp_pat
     assert isomorphic(back, _graph(TURTLE.encode("utf-8"), "turtle"))
 
 
+def test_jsonld_writes_non_ascii_text_as_utf_8_characters(tmp_path):
+    """Quoted text keeps its characters (names, ≥, ×, superscripts) as UTF-8, not as \\u escapes."""
+    store = ox.Store()
+    store.load('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
+               '<https://w3id.org/emkg/example/p1> rdfs:label "Müller, ≥ 2 × 10⁶" . '
+               '<https://w3id.org/emkg/example/p2> rdfs:label "P2" .'.encode(), format=ox.RdfFormat.TURTLE)
+    out = tmp_path / "emkg.jsonld"
+    export.export_jsonld(store, out)
+    text = out.read_bytes().decode("utf-8")
+    assert text[text.index('"@graph"'):] == (
+        '"@graph": [\n  {\n   "@id": "emkg:example/p1",\n   "rdfs:label": "Müller, ≥ 2 × 10⁶"\n  },\n'
+        '  {\n   "@id": "emkg:example/p2",\n   "rdfs:label": "P2"\n  }\n ]\n}\n')
+
+
 def test_a_remote_context_is_refused():
     from pyld import jsonld
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from emkg.shacl import SH
 from emkg.shacl_sparql import SparqlTargets, _prefixes
@@ -60,3 +60,19 @@ def test_resolved_targets_are_the_nodes_the_query_finds():
                       ox.NamedNode(EX + "Patient")))
     resolved = SparqlTargets.of(_shapes()).resolved(store)
     assert set(resolved.objects(URIRef(EX + "RelapseShape"), SH.targetNode)) == {URIRef(EX + "r1")}
+
+
+def test_a_shape_left_with_only_its_sparql_target_still_runs_on_pyshacl():
+    # An untyped shape with a SPARQL target and a node constraint (no sh:NodeShape, no sh:property): once its
+    # target moves to Oxigraph, only the query says a shape is left; pySHACL must still run it.
+    shapes = Graph().parse(data="""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:RelapseIsIri sh:nodeKind sh:IRI ;
+    sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this ex:site ?s }" ] .
+""", format="turtle")
+    targets = SparqlTargets.of(shapes)
+    assert not any(targets.shapes.subjects(RDF.type, SH.NodeShape))
+    assert not any(targets.shapes.subjects(SH.property, None))
+    assert targets.has_shapes() is True
+    assert SparqlTargets.of(Graph()).has_shapes() is False

@@ -104,3 +104,20 @@ def test_a_made_up_term_is_one_problem_in_the_lines_as_in_the_details(tmp_path):
         "severity": "Violation", "case": "test-minimal-case/P1", "file": "made-up-term.yaml",
         "field": "patients[0].facts[4].outcome", "line": 44, "message": message, "value": "emkg:CompleteRemision",
         "shape": None, "constraint": "terms", "path": None, "focus": None, "fact": "cr"}]
+
+
+def test_a_problem_on_a_node_of_no_patient_says_so_as_its_case(tmp_path):
+    """RDF is validated as it is: a graded event that names no patient (and no loader IRI) is about no one."""
+    path = tmp_path / "stray.ttl"
+    path.write_text("@prefix emkg: <https://w3id.org/emkg/> .\n"
+                    "<https://example.org/ae1> emkg:grade 7 ; emkg:gradingSystem emkg:ASTCT2019 .\n", encoding="utf-8")
+    outcome = validate_file(path)
+    message = ("A toxicity grade is a whole number from 0 to 5 (CTCAE, Lee 2014 and ASTCT 2019: 1-5, 5 = death; "
+               "0 = none), and not above grade_max.")
+    assert (outcome.code, outcome.format) == (1, "turtle")
+    assert outcome.problems == [f"Violation: stray.ttl:2: https://example.org/ae1 emkg:grade: {message} (value: '7')"]
+    assert outcome.details == [{
+        "severity": "Violation", "case": "(not about one patient)", "file": "stray.ttl",
+        "field": "https://example.org/ae1 emkg:grade", "line": 2, "message": message, "value": "7",
+        "shape": "emkg:GradeShape", "constraint": "sh:MaxInclusiveConstraintComponent", "path": "emkg:grade",
+        "focus": "https://example.org/ae1", "fact": None}]
