@@ -176,3 +176,17 @@ def test_folder_formats_need_out_and_unknown_formats_are_named(store, tmp_path):
                                  "phenopacket")
     export.export(store, "csv", tmp_path / "tables")
     assert (tmp_path / "tables" / "relapses.csv").is_file()
+
+
+def test_jsonld_holds_the_default_graph_only_as_the_other_rdf_formats_do():
+    """A quad in a named graph stays out of every RDF export; the release is the store's default graph."""
+    db = ox.Store()
+    kept = ox.NamedNode("https://w3id.org/emkg/case/x/P1")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    db.add(ox.Quad(kept, label, ox.Literal("kept"), ox.DefaultGraph()))
+    db.add(ox.Quad(ox.NamedNode("https://w3id.org/emkg/case/x/P2"), label, ox.Literal("elsewhere"),
+                   ox.NamedNode("https://w3id.org/emkg/some-graph")))
+    document = export.jsonld_document(db)
+    document.pop("@context")
+    # one node is compacted to the document's top level (pyld), beside an empty @graph
+    assert document == {"@graph": [], "@id": "emkg:case/x/P1", "rdfs:label": "kept"}
