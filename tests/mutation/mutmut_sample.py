@@ -255,13 +255,13 @@ def _row(label: str, statuses: list[str], equivalent: int, accepted: int) -> str
             f"{_score(killed, judged)} | {_score(killed, judged - equivalent)} |")
 
 
-def summary(name: str, tests_added_at: str | None = None) -> tuple[list[str], dict]:
+def summary(name: str, tests_added_at: str | None = None, first_only: bool = False) -> tuple[list[str], dict]:
     """The report's lines and its figures, from the sample's results. With tests_added_at (the UTC time the
     tests written against the first run's survivors were in place), the mutants first run before and after it
     get a row each: the later ones were drawn with the sample but never seen by the test writers, so their
     first run estimates the tool with the added tests, without the bias of the reruns."""
     names = read_sample(name)
-    results = read_results(name)
+    results = read_results(name, first=first_only)
     accepted = json.loads(ACCEPTED.read_text(encoding="utf-8")) if ACCEPTED.is_file() else {}
     status = {mutant: results[mutant]["status"] if mutant in results else "not run" for mutant in names}
     killed = sum(1 for s in status.values() if s in KILLED)
@@ -290,7 +290,8 @@ def summary(name: str, tests_added_at: str | None = None) -> tuple[list[str], di
             group_accepted = sum(1 for m in group_alive if m in accepted) - group_equivalent
             lines.append(_row(label, first_statuses, group_equivalent, group_accepted))
             figures[label.split(" (")[0].replace(" ", "_")] = len(group)
-    lines.append(_row("every mutant run, latest result (reruns after tests included)",
+    lines.append(_row("first run of every mutant, before any test was written against the sample" if first_only
+                      else "every mutant run, latest result (reruns after tests included)",
                       [status[m] for m in names], len(equivalent), len(explained)))
     lines.append("")
     kinds = Counter(status[m] for m in not_killed)
@@ -334,10 +335,25 @@ def _readme_lines(name: str, head: list[str], lines: list[str]) -> list[str]:
 
 def report(name: str, first: bool, tests_added_at: str | None = None) -> int:
     lines, figures = summary(name, tests_added_at)
-    results = read_results(name)
+    head = _head(name, read_results(name), tests_added_at)
+    text = "\n".join(head + lines) + "\n"
+    (HERE / f"SAMPLE-{name}.md").write_text(text, encoding="utf-8")
+    if first:  # from each mutant's first result only, whatever reruns the results file holds
+        first_lines, _ = summary(name, first_only=True)
+        first_head = _head(name, read_results(name, first=True), None)
+        (HERE / f"SAMPLE-{name}-first-run.md").write_text(
+            "\n".join(first_head + first_lines).replace(f"sample `{name}`", f"sample `{name}`, first run", 1)
+            + "\n", encoding="utf-8")
+    write_readme_block(_readme_lines(name, head, lines), README_BEGIN, README_END)
+    print(text)
+    print(json.dumps(figures))
+    return 0
+
+
+def _head(name: str, results: dict[str, dict], tests_added_at: str | None) -> list[str]:
     stamps = sorted(entry["at"] for entry in results.values()) or ["none"]
     one, five, fifteen = os.getloadavg()
-    head = [f"# Mutation score of the Python tool: sample `{name}`", "",
+    return [f"# Mutation score of the Python tool: sample `{name}`", "",
             "<!-- written by tests/mutation/mutmut_sample.py from samples/" + name + ".jsonl; do not edit -->", "",
             f"- written: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit {commit()}; mutants "
             f"run between {stamps[0]} and {stamps[-1]} UTC",
@@ -354,15 +370,6 @@ def report(name: str, first: bool, tests_added_at: str | None = None) -> int:
             "selected test reaches it), undecided (the budget ran out first; counted as not killed, so the "
             "score is a lower bound). Without equivalents: the mutants explained as equivalent (no input tells them "
             "apart) left out of the denominator; accepted ones stay in it.", ""]
-    text = "\n".join(head + lines) + "\n"
-    (HERE / f"SAMPLE-{name}.md").write_text(text, encoding="utf-8")
-    if first:
-        (HERE / f"SAMPLE-{name}-first-run.md").write_text(
-            text.replace(f"sample `{name}`", f"sample `{name}`, first run", 1), encoding="utf-8")
-    write_readme_block(_readme_lines(name, head, lines), README_BEGIN, README_END)
-    print(text)
-    print(json.dumps(figures))
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
