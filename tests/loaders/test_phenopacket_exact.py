@@ -405,3 +405,22 @@ def test_a_number_where_an_evidence_or_a_dose_interval_belongs_is_refused_not_a_
     assert [(p.path, p.line, p.message, p.value) for p in dose.problems] == refused and dose.warnings == []
     infusion = next(f for f in dose.records[0].data["patients"][0]["facts"] if f["type"] == "car-t-infusion")
     assert "dose" not in infusion
+
+
+def test_an_age_that_is_not_a_duration_is_kept_as_given_and_refused_at_its_line():
+    """'14 years' is not ISO 8601: the record keeps the text, so the record check names it at the packet's line,
+    rather than the age vanishing unseen."""
+    from loaders.yaml_record import RecordInvalid, build_record
+
+    conversion = convert(minimal_with(lambda p: p["subject"].update(
+        timeAtLastEncounter={"age": {"iso8601duration": "14 years"}})), "p.json")
+    assert conversion.problems == [] and conversion.warnings == []
+    (record,) = conversion.records
+    assert record.data["patients"][0]["facts"][0] == {"id": "demographics-1", "type": "demographics",
+                                                      "sex": "emkg:Male", "age_years": "14 years",
+                                                      "quote": ["a 12-year-old boy"]}
+    with pytest.raises(RecordInvalid) as caught:
+        build_record(record.data, record.source.lines, "p.json")
+    assert [(p.path, p.line, p.message, p.value) for p in caught.value.problems] == [
+        ("patients[0].facts[0].age_years", 8, "expected a number written as digits, e.g. 5.0e6 (units go in 'unit')",
+         "14 years")]

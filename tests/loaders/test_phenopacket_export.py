@@ -105,3 +105,24 @@ def test_laterality_and_timing_survive_export_and_import(tmp_path):
     assert relapse["site_details"] == {"site": "UBERON:0000473", "laterality": "emkg:Right"}
     assert relapse["timing"] == [{"from_event": "emkg:TransplantEvent",
                                   "after": {"value": "18.0", "unit": "emkg:Month"}, "before": True}]
+
+
+def test_each_diagnosis_exports_its_own_disease(tmp_path):
+    """Two diagnoses of one patient (the second ruled out) give two diseases, each with its own term, then the
+    relapse; a made-up record, no clinical claim."""
+    import json
+
+    import yaml
+
+    record = yaml.safe_load((TESTS / "records" / "valid" / "minimal-case.yaml").read_text(encoding="utf-8"))
+    record["patients"][0]["facts"].insert(1, {
+        "id": "dx-ph", "type": "diagnosis", "order": 1, "disease": ["MONDO:0035940"], "present": False,
+        "quote": "no t(9;22)"})
+    loaded = build_record(record, {}, "two-diagnoses.yaml")
+    (written,) = export_phenopackets(loaded.graph + ontology_graph(), tmp_path)
+    b_all = {"id": "MONDO:0020511", "label": "precursor B-cell acute lymphoblastic leukemia"}
+    assert json.loads(written.read_text(encoding="utf-8"))["diseases"] == [
+        {"term": b_all},
+        {"term": {"id": "MONDO:0035940", "label": "B-lymphoblastic leukemia/lymphoma with t(9;22)(q34.1;q11.2)"},
+         "excluded": True},
+        {"term": b_all, "primarySite": {"id": "UBERON:0000473", "label": "testis"}}]

@@ -62,3 +62,11 @@ def test_every_subject_has_its_curie_and_the_first_line_it_is_written_on():
     graph, locations = read_rdf(jsonld, "s.jsonld", "json-ld")
     assert [(str(s), where) for s, where in locations.items()] == [
         ("https://w3id.org/emkg/case/p/P1", ("emkg:case/p/P1", 2))]
+
+
+def test_json_ld_nested_exactly_100_levels_is_read():
+    """The refusal above is at 101 levels; 100 (the stated limit, loaders.limits.MAX_NESTING) are read."""
+    text = '{"@context": {}, "@id": "http://x/a", "http://x/p": ' + "[" * 99 + '"v"' + "]" * 99 + "}"
+    graph, locations = read_rdf(text, "s.jsonld", "json-ld")
+    assert [tuple(str(term) for term in triple) for triple in graph] == [("http://x/a", "http://x/p", "v")]
+    assert {str(s): where for s, where in locations.items()} == {"http://x/a": ("http://x/a", 1)}

@@ -110,3 +110,17 @@ def test_validating_a_record_imports_nothing_of_linkml():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_field_table_gives_each_record_part_the_rdf_type_its_nodes_get():
+    """from_table is what loaders.record_schema (and the docs of a freshly generated table) are built from; the
+    part's node class is the rdf:type the YAML loader gives the publication, product, patient ... nodes."""
+    from loaders import record_fields, record_schema
+
+    table = record_schema.from_table(record_fields)
+    parts = (table.PUBLICATION, table.PRODUCT, table.PATIENT, table.COHORT, table.FINDING)
+    assert [(part.name, part.node_class) for part in parts] == [
+        ("publication", "emkg:Publication"), ("product", "emkg:CarTProduct"), ("patient", "emkg:Patient"),
+        ("cohort", "emkg:Cohort"), ("finding", "emkg:CohortFinding")]
+    assert parts == (record_schema.PUBLICATION, record_schema.PRODUCT, record_schema.PATIENT, record_schema.COHORT,
+                     record_schema.FINDING)

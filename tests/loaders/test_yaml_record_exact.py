@@ -182,6 +182,9 @@ def test_every_problem_of_a_record_is_named_with_field_line_text_and_value():
     ("schema: emkg-record/2\npublication: {id: p, label: P, design: emkg:CaseReport, quote: q}\n"
      "patients:\n  - {id: P1, label: one, facts: none}\n",
      [("patients[0].facts", 4, "expected a list (lines starting with '- ')", "none")]),
+    ("schema: emkg-record/2\npublication: {id: p, label: P, design: emkg:CaseReport, quote: q}\n"
+     "patients: [{id: P1, label: one, facts: []}]\ncohorts: C1\n",
+     [("cohorts", 4, "expected a list (lines starting with '- ')", "C1")]),
 ])
 def test_a_record_that_cannot_be_built_says_why_and_where(text, expected):
     assert problems(text) == expected
