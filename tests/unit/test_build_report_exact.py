@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,11 @@ def test_three_builds_report_exactly_what_they_did(tmp_path):
     evidence.mkdir()
     shutil.copy(RECORDS / "valid" / "minimal-case.yaml", evidence)
 
+    started = time.perf_counter()
     first = build.build(build_dir, evidence_dir=evidence, seeds_dir=tmp_path / "no-seeds", check_quotes=True, jobs=1)
+    elapsed = time.perf_counter() - started
     written = _written(build_dir)
+    assert 0 < first.seconds <= elapsed and written["seconds"] == first.seconds  # the build's own duration
     assert (first.triples, first.records, first.build_dir, first.quotes_checked, first.notes, first.inferred,
             first.derived, first.checked, first.cached) == (
         4188, 1, build_dir, False, [f"source texts not found at {tmp_path / 'no-seeds'}: quotes were not checked "

@@ -40,3 +40,11 @@ def test_switch_leaves_a_stray_file_in_versions_and_still_switches(tmp_path):
     assert version == build_dir / "versions" / "v3"
     assert os.readlink(build_dir / "current") == os.path.join("versions", "v3")
     assert _listing(build_dir / "versions") == ["notes.txt", "v2", "v2/store", "v3", "v3/store"]
+
+
+def test_new_scratch_goes_on_past_a_leftover_it_cannot_remove(tmp_path):
+    """A `.scratch-*` that is not a folder (rmtree cannot remove it) is left for the user; the build still starts."""
+    (tmp_path / ".scratch-leftover").write_text("not a folder", encoding="utf-8")
+    scratch = buildswitch.new_scratch(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".scratch-leftover", scratch.name])
+    assert scratch.is_dir()
