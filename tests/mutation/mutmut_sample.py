@@ -118,6 +118,11 @@ CHILD_PROCESS_TESTS = {
 }
 
 
+def function_of(mutant: str) -> str:
+    """The mangled function name mutmut's map keys a mutant's tests by (a package's __init__ left out)."""
+    return mutant.replace("__init__.", "").partition("__mutmut_")[0]
+
+
 def test_map() -> tuple[dict[str, list[str]], dict[str, float]]:
     stats = json.loads((MUTANTS / "mutmut-stats.json").read_text(encoding="utf-8"))
     return stats["tests_by_mangled_function_name"], stats["duration_by_test"]
@@ -126,8 +131,7 @@ def test_map() -> tuple[dict[str, list[str]], dict[str, float]]:
 def tests_for(mutant: str, tests_by_function: dict[str, list[str]], durations: dict[str, float]) -> list[str]:
     """The mapped tests of the mutant's function, then the child-process tests of its module (by their ids in
     the map, so each has its measured duration)."""
-    function = mutant.replace("__init__.", "").partition("__mutmut_")[0]
-    tests = list(tests_by_function.get(function, []))
+    tests = list(tests_by_function.get(function_of(mutant), []))
     for path in CHILD_PROCESS_TESTS.get(module_of(mutant), []):
         mapped = [test for test in durations if test.startswith(path + "::")]
         tests += [test for test in mapped if test not in tests] or [path]
@@ -146,7 +150,7 @@ def past_killers() -> dict[str, set[str]]:
             by = entry.get("by", "")
             if entry["status"] == "killed" and by.startswith(("FAILED ", "ERROR ")):
                 test = by.split(" ", 1)[1].split(" - ", 1)[0].strip()
-                killers[entry["mutant"].partition("__mutmut_")[0]].add(test)
+                killers[function_of(entry["mutant"])].add(test)
     return killers
 
 
@@ -214,7 +218,7 @@ def run(name: str, workers: int, budget: float, again: list[str]) -> int:
 
     def one(mutant: str) -> dict:
         tests = tests_for(mutant, tests_by_function, durations)
-        return run_one(mutant, tests, durations, budget, killers.get(mutant.partition("__mutmut_")[0], set()))
+        return run_one(mutant, tests, durations, budget, killers.get(function_of(mutant), set()))
 
     with ThreadPoolExecutor(max_workers=workers) as pool, out.open("a", encoding="utf-8") as sink:
         for count, result in enumerate(pool.map(one, todo), 1):
